@@ -1,0 +1,12 @@
+"""Music artist recommenders on the Last.fm hetrec2011-lastfm-2k dataset."""
+
+from recommenders.errors import BundleError, DataValidationError, RecommenderInputError
+
+__all__ = ["BundleError", "DataValidationError", "RecommenderInputError", "load"]
+
+
+def load(path_or_repo, revision=None, **kwargs):
+    """Load an artifact bundle from a local folder or a Hugging Face Hub repo id ("user/repo")."""
+    from recommenders.bundle import load_bundle
+
+    return load_bundle(path_or_repo, revision=revision, **kwargs)
