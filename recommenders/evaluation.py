@@ -1,0 +1,146 @@
+"""Offline evaluation on one fixed protocol, so every model (and peer) is comparable.
+
+Protocol (as in published work on this dataset): a random 80/20 split of the user–artist pairs;
+for each user with at least one test pair, rank every artist not listened to in training; report
+Precision@k, Recall@k, NDCG@k (binary relevance), MAP@k, catalogue coverage and the novelty and
+popularity of what is recommended; mean over several seeds. Metric functions are pure.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from recommenders.interactions import Interactions
+
+METRICS = ["precision", "recall", "ndcg", "map", "coverage", "novelty", "mean_listeners"]
+
+
+@dataclass(frozen=True)
+class Split:
+    """Train and test matrices with the same rows and columns as the full data."""
+
+    train: Interactions
+    test: sp.csr_matrix
+    seed: int
+
+
+def split_interactions(
+    interactions: Interactions, test_fraction: float = 0.2, seed: int = 0
+) -> Split:
+    """Random split of the user–artist pairs (not per user): ``test_fraction`` of them go to test."""
+    coo = interactions.matrix.tocoo()
+    rng = np.random.default_rng(seed)
+    is_test = rng.random(coo.nnz) < test_fraction
+    shape = interactions.matrix.shape
+
+    def part(mask: np.ndarray) -> sp.csr_matrix:
+        m = sp.csr_matrix((coo.data[mask], (coo.row[mask], coo.col[mask])), shape=shape)
+        m.sort_indices()
+        return m
+
+    train = Interactions(part(~is_test), interactions.user_ids, interactions.artist_ids)
+    return Split(train=train, test=part(is_test), seed=seed)
+
+
+def top_k_excluding(scores: np.ndarray, known: sp.csr_matrix, k: int) -> np.ndarray:
+    """(n × k) column indices of the best scores, best first, skipping each row's known columns.
+
+    scores: (n × n_artists); known: (n × n_artists) sparse, nonzero = already known.
+    """
+    scores = np.array(scores, dtype=np.float64, copy=True)
+    rows, cols = known.nonzero()
+    scores[rows, cols] = -np.inf
+    k = min(k, scores.shape[1])
+    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    order = np.argsort(-np.take_along_axis(scores, part, axis=1), axis=1, kind="stable")
+    return np.take_along_axis(part, order, axis=1)
+
+
+def ranking_metrics(top: np.ndarray, relevant: sp.csr_matrix, k: int = 10) -> dict[str, float]:
+    """Mean Precision, Recall, NDCG (binary) and MAP at k over rows with ≥ 1 relevant item.
+
+    top: (n × ≥k) ranked column indices; relevant: (n × n_artists) sparse, nonzero = relevant.
+    Recall divides by all relevant items; NDCG's ideal and MAP's denominator use min(relevant, k).
+    """
+    top = top[:, :k]
+    relevant = sp.csr_matrix(relevant)
+    n_relevant = np.diff(relevant.indptr)
+    rows = np.flatnonzero(n_relevant > 0)
+    hits = np.zeros((len(rows), k), dtype=bool)
+    for i, r in enumerate(rows):
+        rel = relevant.indices[relevant.indptr[r] : relevant.indptr[r + 1]]
+        hits[i] = np.isin(top[r], rel)
+    n_rel = n_relevant[rows].astype(np.float64)
+    discounts = 1.0 / np.log2(np.arange(2, k + 2))
+    dcg = (hits * discounts).sum(axis=1)
+    ideal = np.cumsum(discounts)[np.minimum(n_rel, k).astype(int) - 1]
+    precision_at_i = np.cumsum(hits, axis=1) / np.arange(1, k + 1)
+    ap = (precision_at_i * hits).sum(axis=1) / np.minimum(n_rel, k)
+    return {
+        "precision": float(hits.sum(axis=1).mean() / k),
+        "recall": float((hits.sum(axis=1) / n_rel).mean()),
+        "ndcg": float((dcg / ideal).mean()),
+        "map": float(ap.mean()),
+    }
+
+
+def beyond_accuracy(top: np.ndarray, train: sp.csr_matrix, k: int = 10) -> dict[str, float]:
+    """Catalogue coverage, novelty (mean self-information, bits) and mean listeners of the top k.
+
+    Popularity is counted on the training matrix, the only thing a model could have seen.
+    """
+    top = top[:, :k]
+    n_users, n_artists = train.shape
+    listeners = np.diff(sp.csc_matrix(train).indptr).astype(np.float64)
+    share = np.maximum(listeners, 1.0) / n_users
+    return {
+        "coverage": float(len(np.unique(top)) / n_artists),
+        "novelty": float(np.mean(-np.log2(share[top]))),
+        "mean_listeners": float(np.mean(listeners[top])),
+    }
+
+
+def evaluate_scorer(
+    score: Callable[[sp.csr_matrix], np.ndarray], split: Split, k: int = 10, batch: int = 256
+) -> dict[str, float]:
+    """All metrics for one fitted scorer on one split; scores users in batches to bound memory."""
+    train = split.train.matrix
+    users = np.flatnonzero(np.diff(split.test.indptr) > 0)
+    tops = []
+    for start in range(0, len(users), batch):
+        rows = users[start : start + batch]
+        tops.append(top_k_excluding(score(train[rows]), train[rows], k))
+    top = np.vstack(tops)
+    metrics = ranking_metrics(top, split.test[users], k)
+    metrics.update(beyond_accuracy(top, train, k))
+    return metrics
+
+
+def evaluate_model(
+    make_model: Callable[[], object],
+    interactions: Interactions,
+    seeds: tuple[int, ...] = (0, 1, 2),
+    k: int = 10,
+) -> dict[str, object]:
+    """Fit a fresh model per seed's split and evaluate it; returns per-seed and mean metrics.
+
+    ``make_model`` builds an unfitted model (with a ``fit(Interactions)`` and ``score``).
+    """
+    runs = []
+    for seed in seeds:
+        split = split_interactions(interactions, seed=seed)
+        model = make_model()
+        start = time.perf_counter()
+        model.fit(split.train)
+        fit_seconds = time.perf_counter() - start
+        metrics = evaluate_scorer(model.score, split, k)
+        metrics["fit_seconds"] = fit_seconds
+        runs.append({"seed": seed, **metrics})
+    mean = {m: float(np.mean([r[m] for r in runs])) for m in [*METRICS, "fit_seconds"]}
+    std = {m: float(np.std([r[m] for r in runs])) for m in METRICS}
+    return {"k": k, "seeds": list(seeds), "mean": mean, "std": std, "runs": runs}

@@ -1,0 +1,125 @@
+"""The one protocol every recommender implements, so nothing downstream special-cases a model."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+import numpy as np
+import scipy.sparse as sp
+from safetensors.numpy import load_file, save_file
+
+from recommenders.errors import BundleError
+from recommenders.interactions import Interactions
+
+CONFIG_FILE = "config.json"
+WEIGHTS_FILE = "weights.safetensors"
+
+
+class Recommender(ABC):
+    """Base class: ``fit`` on interactions, ``score`` profiles, ``save``/``load`` without pickle.
+
+    A profile is a row of the users × artists matrix (log1p counts): an existing user's own row or
+    one built from the artists a new user picked. Every model scores both the same way.
+    Subclasses set ``name`` and ``Config`` (a dataclass) and implement ``fit``, ``score``,
+    ``_arrays`` and ``_restore``.
+    """
+
+    name: ClassVar[str]
+    Config: ClassVar[type]
+
+    def __init__(self, config: Any = None) -> None:
+        self.config = config if config is not None else self.Config()
+        self.n_artists_: int | None = None
+        self.typical_value_: float = 1.0
+
+    # -- the protocol -------------------------------------------------------------------------
+    @abstractmethod
+    def fit(self, interactions: Interactions) -> Self:
+        """Learn from the whole matrix; returns self."""
+
+    @abstractmethod
+    def score(self, profiles: sp.csr_matrix) -> np.ndarray:
+        """(n_profiles × n_artists) float32 scores, higher is better; known artists not removed."""
+
+    def similar(self, column: int) -> np.ndarray:
+        """(n_artists,) similarity of every artist to one artist column.
+
+        By default: the scores of a profile holding only that artist. Models with item embeddings
+        override this with an embedding similarity.
+        """
+        self._check_fitted()
+        profile = sp.csr_matrix(
+            ([self.typical_value_], ([0], [column])), shape=(1, self.n_artists_), dtype=np.float32
+        )
+        return self.score(profile)[0]
+
+    # -- persistence ---------------------------------------------------------------------------
+    def save(self, directory: Path) -> list[Path]:
+        """Write ``config.json`` and ``weights.safetensors``; returns the files written."""
+        self._check_fitted()
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        meta = {
+            "model": self.name,
+            "config": dataclasses.asdict(self.config),
+            "n_artists": self.n_artists_,
+            "typical_value": self.typical_value_,
+            "state": self._meta(),
+        }
+        (directory / CONFIG_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True))
+        arrays = {k: np.ascontiguousarray(v) for k, v in self._arrays().items()}
+        save_file(arrays, str(directory / WEIGHTS_FILE))
+        return [directory / CONFIG_FILE, directory / WEIGHTS_FILE]
+
+    @classmethod
+    def load(cls, directory: Path) -> Self:
+        directory = Path(directory)
+        try:
+            meta = json.loads((directory / CONFIG_FILE).read_text())
+            arrays = load_file(str(directory / WEIGHTS_FILE))
+        except (OSError, ValueError) as exc:
+            raise BundleError(f"Cannot read model files in {directory}: {exc}") from exc
+        if meta.get("model") != cls.name:
+            raise BundleError(
+                f"{directory / CONFIG_FILE} holds a {meta.get('model')!r} model, "
+                f"expected {cls.name!r}"
+            )
+        model = cls(cls.Config(**meta["config"]))
+        model.n_artists_ = int(meta["n_artists"])
+        model.typical_value_ = float(meta["typical_value"])
+        model._restore(arrays, meta.get("state", {}))
+        return model
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        """The learned numbers to save."""
+        return {}
+
+    def _meta(self) -> dict[str, Any]:
+        """Learned settings (JSON-serialisable) to save beside the config."""
+        return {}
+
+    def _restore(self, arrays: dict[str, np.ndarray], state: dict[str, Any]) -> None:  # noqa: B027
+        """Inverse of ``_arrays``/``_meta``; models without learned numbers keep this no-op."""
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _remember_shape(self, interactions: Interactions) -> None:
+        self.n_artists_ = interactions.n_artists
+        self.typical_value_ = interactions.typical_value
+
+    def _check_fitted(self) -> None:
+        if self.n_artists_ is None:
+            raise RuntimeError(f"{self.name} model is not fitted yet")
+
+    def _check_profiles(self, profiles: sp.spmatrix) -> sp.csr_matrix:
+        self._check_fitted()
+        profiles = sp.csr_matrix(profiles, dtype=np.float32)
+        if profiles.shape[1] != self.n_artists_:
+            raise ValueError(
+                f"profiles have {profiles.shape[1]} columns, "
+                f"the model knows {self.n_artists_} artists"
+            )
+        return profiles
