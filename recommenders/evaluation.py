@@ -32,7 +32,7 @@ class Split:
 def split_interactions(
     interactions: Interactions, test_fraction: float = 0.2, seed: int = 0
 ) -> Split:
-    """Random split of the user–artist pairs (not per user): ``test_fraction`` of them go to test."""
+    """Random split of the user–artist pairs (not per user): ``test_fraction`` go to test."""
     coo = interactions.matrix.tocoo()
     rng = np.random.default_rng(seed)
     is_test = rng.random(coo.nnz) < test_fraction
