@@ -1,0 +1,96 @@
+"""One artist table: what the app shows about an artist, built once from the raw data."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import numpy as np
+import pandas as pd
+
+from recommenders.data import LastfmData
+
+TOP_TAGS = 10
+SPOTIFY_COLUMNS = [
+    "spotify_genres",
+    "spotify_id",
+    "spotify_url",
+    "spotify_image_url",
+    "spotify_popularity",
+    "spotify_followers",
+    "spotify_source",
+]
+
+
+def build_catalog(data: LastfmData, spotify: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Artist table indexed by artist_id (every artist of artists.dat, sorted by id).
+
+    Columns: name, lastfm_url (https), image_url (Spotify image, NA when unknown: the 2011 Last.fm
+    picture links are all dead), listeners, plays, tags (top Last.fm tags, ranked by how many users
+    gave them), spotify_genres, spotify_url (the artist page when matched, else a Spotify search
+    link), spotify_id, spotify_popularity, spotify_followers, spotify_source.
+    """
+    artists = data.artists.set_index("artist_id").sort_index()
+    catalog = pd.DataFrame(index=artists.index)
+    catalog["name"] = artists["name"]
+    catalog["lastfm_url"] = artists["url"].str.replace(r"^http://", "https://", regex=True)
+
+    by_artist = data.user_artists.groupby("artist_id")["weight"]
+    catalog["listeners"] = by_artist.size().reindex(catalog.index, fill_value=0).astype("int64")
+    catalog["plays"] = by_artist.sum().reindex(catalog.index, fill_value=0).astype("int64")
+    catalog["tags"] = top_tags(data, TOP_TAGS).reindex(catalog.index)
+    catalog["tags"] = catalog["tags"].apply(lambda t: list(t) if isinstance(t, list) else [])
+
+    spotify = _spotify_or_empty(spotify, catalog.index)
+    for column in SPOTIFY_COLUMNS:
+        catalog[column] = spotify[column]
+    catalog["spotify_genres"] = catalog["spotify_genres"].apply(
+        lambda g: list(g) if isinstance(g, (list, np.ndarray)) else []
+    )
+    search = "https://open.spotify.com/search/" + catalog["name"].map(lambda n: quote(n, safe=""))
+    catalog["spotify_url"] = catalog["spotify_url"].fillna(search).astype("str")
+    catalog["image_url"] = catalog["spotify_image_url"]
+    catalog.index.name = "artist_id"
+    return catalog
+
+
+def top_tags(data: LastfmData, n: int = TOP_TAGS) -> pd.Series:
+    """artist_id → list of its ``n`` most given tag names (by distinct users, ties by tag name)."""
+    tagged = data.user_tagged_artists.merge(data.tags, on="tag_id", how="inner")
+    counts = tagged.groupby(["artist_id", "tag"])["user_id"].nunique().rename("users").reset_index()
+    counts = counts.sort_values(["artist_id", "users", "tag"], ascending=[True, False, True])
+    return counts.groupby("artist_id").head(n).groupby("artist_id")["tag"].agg(list)
+
+
+def _spotify_or_empty(spotify: pd.DataFrame | None, index: pd.Index) -> pd.DataFrame:
+    """The enrichment aligned to the catalog; all-unknown when enrichment was skipped."""
+    if spotify is None:
+        spotify = pd.DataFrame(index=index)
+    spotify = spotify.reindex(index)
+    for column in SPOTIFY_COLUMNS:
+        if column not in spotify:
+            spotify[column] = pd.NA
+    for column in ("spotify_popularity", "spotify_followers"):
+        spotify[column] = spotify[column].astype("Int64")
+    return spotify
+
+
+def genre_and_tag_labels(catalog: pd.DataFrame) -> pd.Series:
+    """artist_id → set of lower-cased tags and genres, what the tag/genre filter matches on."""
+    return pd.Series(
+        [
+            {t.casefold() for t in tags} | {g.casefold() for g in genres}
+            for tags, genres in zip(catalog["tags"], catalog["spotify_genres"], strict=True)
+        ],
+        index=catalog.index,
+    )
+
+
+LIST_COLUMNS = ("tags", "spotify_genres")
+
+
+def read_catalog(path) -> pd.DataFrame:
+    """Read a catalog written with ``DataFrame.to_parquet``; list columns come back as lists."""
+    catalog = pd.read_parquet(path)
+    for column in LIST_COLUMNS:
+        catalog[column] = catalog[column].map(lambda values: [str(v) for v in values])
+    return catalog

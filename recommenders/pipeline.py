@@ -1,0 +1,202 @@
+"""The build: raw data → enrichment → catalog → fit every model → evaluate → bundle.
+
+``build_artifacts.py`` is a thin command line over ``build``; tests call it directly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from recommenders.bundle import (
+    CATALOG,
+    EXPLORATION,
+    INTERACTIONS,
+    MODELS,
+    write_bundle_atomically,
+)
+from recommenders.catalog import build_catalog
+from recommenders.data import LastfmData, file_sha256, load_dataset
+from recommenders.evaluation import evaluate_model
+from recommenders.interactions import Interactions
+from recommenders.models import MODEL_NAMES, model_class
+
+log = logging.getLogger(__name__)
+
+PACKAGES = [
+    "numpy", "pandas", "scipy", "scikit-learn", "scikit-surprise", "torch", "safetensors",
+    "pyarrow", "rapidfuzz", "spotipy", "huggingface-hub", "gradio",
+]  # fmt: skip
+
+
+@dataclass
+class BuildConfig:
+    """Everything that decides what a build produces; written into the manifest."""
+
+    seed: int = 0
+    fast: bool = False
+    evaluate: bool = True
+    eval_seeds: tuple[int, ...] = (0, 1, 2)
+    k: int = 10
+    models: tuple[str, ...] = tuple(MODEL_NAMES)
+    spotify_live: bool | None = None
+
+    def model_config(self, name: str) -> Any:
+        """The model's config dataclass: fast() settings in fast mode, with the build seed."""
+        config_class = model_class(name).Config
+        fast = getattr(config_class, "fast", None)
+        config = fast() if self.fast and fast is not None else config_class()
+        if hasattr(config, "seed"):
+            config = dataclasses.replace(config, seed=self.seed)
+        return config
+
+
+@dataclass
+class Processed:
+    """The processed data the bundle is made of."""
+
+    data: LastfmData
+    catalog: pd.DataFrame
+    interactions: Interactions
+    exploration: dict[str, pd.DataFrame]
+    spotify_coverage: dict[str, Any]
+
+
+Progress = Callable[[str], None]
+
+
+def process_data(
+    data_dir: Path, cache_dir: Path | None = None, spotify_live: bool | None = None
+) -> Processed:
+    """Load + validate the raw files, enrich with Spotify, build the catalog and the matrix."""
+    from recommenders.exploration import exploration_tables
+    from recommenders.spotify import coverage, enrich
+
+    data = load_dataset(data_dir)
+    names = data.artists.set_index("artist_id")["name"]
+    spotify = enrich(names, data_dir, cache_dir=cache_dir, live=spotify_live)
+    catalog = build_catalog(data, spotify)
+    interactions = Interactions.from_user_artists(data.user_artists, catalog.index)
+    return Processed(
+        data=data,
+        catalog=catalog,
+        interactions=interactions,
+        exploration=exploration_tables(data),
+        spotify_coverage=coverage(spotify, data.user_artists),
+    )
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def build(
+    config: BuildConfig,
+    data_dir: Path,
+    out: Path,
+    cache_dir: Path | None = None,
+    stage: Callable[[str, int], Any] | None = None,
+) -> dict[str, Any]:
+    """Run the whole build and write the bundle to ``out`` atomically; returns the manifest.
+
+    ``stage(description, total)`` returns a progress object with ``update()`` (e.g. a tqdm bar);
+    by default progress is only logged.
+    """
+    stage = stage or _log_stage
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    bar = stage("data: load, validate, enrich, catalog", 1)
+    t = time.perf_counter()
+    processed = process_data(data_dir, cache_dir, config.spotify_live)
+    timings["data"] = time.perf_counter() - t
+    bar.update()
+
+    metrics: dict[str, Any] = {}
+    if config.evaluate:
+        seeds = config.eval_seeds[:1] if config.fast else config.eval_seeds
+        bar = stage(
+            f"evaluate: {len(config.models)} models × {len(seeds)} seeds", len(config.models)
+        )
+        for name in config.models:
+            t = time.perf_counter()
+            model_config = config.model_config(name)
+            metrics[name] = evaluate_model(
+                lambda name=name, c=model_config: model_class(name)(c),
+                processed.interactions,
+                seeds=seeds,
+                k=config.k,
+            )
+            timings[f"evaluate_{name}"] = time.perf_counter() - t
+            bar.update()
+
+    fitted = {}
+    bar = stage("fit on all data", len(config.models))
+    for name in config.models:
+        t = time.perf_counter()
+        fitted[name] = model_class(name)(config.model_config(name)).fit(processed.interactions)
+        timings[f"fit_{name}"] = time.perf_counter() - t
+        bar.update()
+
+    def fill(directory: Path) -> dict[str, Any]:
+        processed.catalog.to_parquet(directory / CATALOG)
+        processed.interactions.save(directory / INTERACTIONS)
+        (directory / EXPLORATION).mkdir()
+        for table_name, table in processed.exploration.items():
+            table.to_parquet(directory / EXPLORATION / f"{table_name}.parquet", index=False)
+        for name, model in fitted.items():
+            model.save(directory / MODELS / name)
+        timings["total"] = time.perf_counter() - started
+        return {
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "config": _jsonable(config),
+            "model_configs": {n: dataclasses.asdict(m.config) for n, m in fitted.items()},
+            "seed": config.seed,
+            "models": list(fitted),
+            "data_hashes": file_sha256(data_dir),
+            "package_versions": package_versions(),
+            "spotify_coverage": processed.spotify_coverage,
+            "metrics": metrics,
+            "timings": {k: round(v, 3) for k, v in timings.items()},
+        }
+
+    bar = stage("write bundle", 1)
+    manifest = write_bundle_atomically(out, fill)
+    bar.update()
+    return manifest
+
+
+def _jsonable(config: BuildConfig) -> dict[str, Any]:
+    values = dataclasses.asdict(config)
+    values["eval_seeds"] = list(config.eval_seeds)
+    values["models"] = list(config.models)
+    return values
+
+
+class _LogStage:
+    def __init__(self, description: str) -> None:
+        self.description = description
+        log.info("%s ...", description)
+
+    def update(self, n: int = 1) -> None:
+        log.debug("%s: +%d", self.description, n)
+
+
+def _log_stage(description: str, total: int) -> _LogStage:
+    return _LogStage(description)
