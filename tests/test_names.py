@@ -1,0 +1,80 @@
+"""Resolving typed names to artist ids: exact, case-insensitive when unambiguous, clear errors."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from recommenders.errors import RecommenderInputError
+from recommenders.names import MAX_PICKED, ArtistNames
+
+
+@pytest.fixture(scope="module")
+def names():
+    table = pd.Series(
+        {
+            1: "Radiohead",
+            2: "Muse",
+            3: "Musetta",
+            4: "ДДТ",
+            5: "ддт",
+            6: "Beyoncé",
+            7: "<img src=x onerror=alert(1)>",
+            8: "1975",
+            9: "AC/DC",
+        }
+    )
+    listeners = pd.Series({i: 100 - i for i in table.index})
+    return ArtistNames(table, listeners)
+
+
+def test_exact_names_and_ids_resolve_in_order_without_duplicates(names):
+    assert names.resolve(["Muse", 1, "Radiohead", "2"]) == [2, 1]
+
+
+def test_case_insensitive_match_when_unambiguous(names):
+    assert names.resolve(["radiohead", "  MUSE ", "beyoncé"]) == [1, 2, 6]
+
+
+def test_case_only_variants_resolve_exactly_and_are_ambiguous_otherwise(names):
+    assert names.resolve(["ДДТ"]) == [4]
+    assert names.resolve(["ддт"]) == [5]
+    with pytest.raises(RecommenderInputError, match="ambiguous"):
+        names.resolve(["Ддт"])
+
+
+def test_a_name_made_of_digits_is_a_name_first(names):
+    assert names.resolve(["1975"]) == [8]
+
+
+def test_unknown_and_near_miss_names_get_suggestions(names):
+    with pytest.raises(RecommenderInputError, match=r"Unknown artist 'Radiohed'.*Radiohead"):
+        names.resolve(["Radiohed"])
+
+
+def test_every_problem_is_reported_at_once(names):
+    with pytest.raises(RecommenderInputError) as info:
+        names.resolve(["Nope One", "Muse", "Nope Two"])
+    assert "Nope One" in str(info.value) and "Nope Two" in str(info.value)
+
+
+@pytest.mark.parametrize("bad", [[], None, "", [3.5], [None], [["Muse"]]])
+def test_empty_or_malformed_input_is_refused(names, bad):
+    with pytest.raises(RecommenderInputError):
+        names.resolve(bad)
+
+
+def test_huge_selections_are_refused_with_the_limit(names):
+    with pytest.raises(RecommenderInputError, match=str(MAX_PICKED)):
+        names.resolve(["Muse"] * (MAX_PICKED + 1))
+
+
+def test_script_like_names_are_plain_names(names):
+    assert names.resolve(["<img src=x onerror=alert(1)>"]) == [7]
+
+
+def test_search_puts_prefix_matches_first_then_fuzzy(names):
+    assert names.search("mus")[:2] == ["Muse", "Musetta"]
+    assert "Radiohead" in names.search("radiohed")
+    assert names.search("") == []
+    assert names.search("ac/") == ["AC/DC"]
