@@ -1,0 +1,117 @@
+"""Our four models and two peers (implicit ALS, EASE), side by side in one run on the same splits.
+
+    python -m benchmarks.run_benchmark                 # 3 seeds, writes benchmarks/results/
+    python -m benchmarks.run_benchmark --seeds 0 --models popularity softmax ease
+
+Quality: the fixed protocol of recommenders.evaluation (random 80/20 split of user–artist pairs,
+rank every artist not in training, @10), mean over seeds. Speed: fit seconds (median over seeds) and
+the latency of one recommendation (one profile → scores → top 10 excluding known → names), p50 and
+p99 over 300 requests, on models fitted to the seed-0 training split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.peers import EASE, ImplicitALS
+from recommenders.evaluation import evaluate_scorer, split_interactions
+from recommenders.models import MODEL_NAMES, model_class
+from recommenders.pipeline import BuildConfig, process_data
+from recommenders.recommend import top_columns
+
+ROOT = Path(__file__).resolve().parents[1]
+PEERS = {"implicit_als": lambda seed: ImplicitALS(seed=seed), "ease": lambda seed: EASE(200.0)}
+LATENCY_REQUESTS = 300
+
+
+def make(name: str, seed: int):
+    if name in PEERS:
+        return PEERS[name](seed)
+    return model_class(name)(BuildConfig(seed=seed).model_config(name))
+
+
+def latency_ms(model, split, names: np.ndarray, rng: np.random.Generator) -> tuple[float, float]:
+    """p50 and p99 milliseconds of one profile → top-10 names, over LATENCY_REQUESTS requests."""
+    train = split.train.matrix
+    users = rng.choice(np.flatnonzero(np.diff(train.indptr) > 0), LATENCY_REQUESTS)
+    timings = []
+    for row in users:
+        profile = train[row]
+        start = time.perf_counter()
+        scores = model.score(profile)[0]
+        columns, _ = top_columns(scores, 10, exclude=profile.indices)
+        _ = names[columns].tolist()
+        timings.append((time.perf_counter() - start) * 1000)
+    return float(np.percentile(timings, 50)), float(np.percentile(timings, 99))
+
+
+def run(models: list[str], seeds: list[int]) -> dict[str, dict]:
+    processed = process_data(ROOT / "data", spotify_live=False)
+    names = processed.catalog["name"].to_numpy()
+    results: dict[str, dict] = {}
+    for name in models:
+        runs, fits = [], []
+        for seed in seeds:
+            split = split_interactions(processed.interactions, seed=seed)
+            model = make(name, seed)
+            start = time.perf_counter()
+            model.fit(split.train)
+            fits.append(time.perf_counter() - start)
+            runs.append(evaluate_scorer(model.score, split))
+            if seed == seeds[0]:
+                p50, p99 = latency_ms(model, split, names, np.random.default_rng(0))
+            print(
+                f"{name} seed {seed}: NDCG@10 {runs[-1]['ndcg']:.4f} fit {fits[-1]:.1f} s",
+                flush=True,
+            )
+        mean = {m: float(np.mean([r[m] for r in runs])) for m in runs[0]}
+        results[name] = {
+            **mean,
+            "fit_seconds": statistics.median(fits),
+            "latency_p50_ms": p50,
+            "latency_p99_ms": p99,
+            "runs": runs,
+        }
+    return results
+
+
+def markdown(results: dict[str, dict], seeds: list[int]) -> str:
+    lines = [
+        f"Mean of seeds {', '.join(map(str, seeds))} · fit = median seconds on the 80% split · "
+        "latency = one profile → top 10 with names, in-process",
+        "",
+        "| model | P@10 | R@10 | NDCG@10 | MAP@10 | coverage | novelty (bits) | fit s | "
+        "latency p50 ms | latency p99 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, r in sorted(results.items(), key=lambda item: -item[1]["ndcg"]):
+        lines.append(
+            f"| {name} | {r['precision']:.4f} | {r['recall']:.4f} | {r['ndcg']:.4f} | "
+            f"{r['map']:.4f} | {r['coverage']:.3f} | {r['novelty']:.2f} | {r['fit_seconds']:.1f} | "
+            f"{r['latency_p50_ms']:.2f} | {r['latency_p99_ms']:.2f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--models", nargs="+", default=[*MODEL_NAMES, *PEERS])
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    args = parser.parse_args()
+    results = run(args.models, args.seeds)
+    args.out.mkdir(parents=True, exist_ok=True)
+    table = markdown(results, args.seeds)
+    (args.out / "benchmark.md").write_text(table)
+    (args.out / "benchmark.json").write_text(json.dumps(results, indent=2))
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
