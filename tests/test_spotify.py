@@ -1,0 +1,482 @@
+"""Spotify enrichment: seed parsing on the real CSV, the JSONL cache, and the live path against
+hand-written Spotify Web API responses served by `responses` at the HTTP boundary (no network)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+import requests
+import responses
+from responses import matchers
+
+from recommenders import spotify
+from recommenders.errors import DataValidationError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "spotify"
+TOKEN = "https://accounts.spotify.com/api/token"
+SEARCH = "https://api.spotify.com/v1/search"
+ARTISTS = "https://api.spotify.com/v1/artists/"  # spotipy requests "artists/?ids=..."
+
+SEED_CSV = """artists,genres
+Muse,['seed rock']
+Muse Tribute Band,['seed tribute']
+Sigur Rós,['seed post-rock']
+Seeded Only,"['seed pop', ""children's music""]"
+Empty Seeded,[]
+KAI,['k-pop']
+Kai,"['k-pop', 'korean r&b']"
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def load_fixture(name: str) -> dict[str, Any]:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def small_data(tmp_path: Path) -> Path:
+    """A data dir holding only a small hand-written seed."""
+    (tmp_path / "data" / "spotify").mkdir(parents=True)
+    (tmp_path / "data" / "spotify" / "spotify_artist_genres.csv").write_text(SEED_CSV, "utf-8")
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+@pytest.fixture(autouse=True)
+def no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see the developer's real credentials."""
+    monkeypatch.delenv("SPOTIPY_CLIENT_ID", raising=False)
+    monkeypatch.delenv("SPOTIPY_CLIENT_SECRET", raising=False)
+
+
+@pytest.fixture
+def api():
+    """A mocked Spotify: the token endpoint answers once; every registered call must happen."""
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
+        rsps.add(responses.POST, TOKEN, json=load_fixture("token.json"))
+        yield rsps
+
+
+def add_search(
+    rsps: responses.RequestsMock,
+    artist: str,
+    fixture: str | None = None,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    body: Exception | None = None,
+) -> None:
+    """Register one answer to GET /v1/search?q=artist:"<artist>"&type=artist&limit=10."""
+    match = [
+        matchers.query_param_matcher(
+            {"q": f'artist:"{artist}"', "type": "artist", "limit": "10"}, strict_match=False
+        )
+    ]
+    if body is not None:
+        rsps.add(responses.GET, SEARCH, body=body, match=match)
+    else:
+        rsps.add(
+            responses.GET,
+            SEARCH,
+            json=load_fixture(fixture or "search_empty.json"),
+            status=status,
+            headers=headers,
+            match=match,
+        )
+
+
+def searched(rsps: responses.RequestsMock) -> list[str]:
+    """The q parameter of every search request made (matched or not)."""
+    from urllib.parse import parse_qs, urlparse
+
+    return [
+        parse_qs(urlparse(call.request.url).query)["q"][0]
+        for call in rsps.calls
+        if call.request.url.startswith(SEARCH)
+    ]
+
+
+def names_of(*names: str) -> pd.Series:
+    return pd.Series(list(names), index=pd.Index(range(1, len(names) + 1), name="artist_id"))
+
+
+def run_live(data: Path, cache: Path, names: pd.Series, sleeps: list[float]) -> pd.DataFrame:
+    client = spotify.make_client("test-id", "test-secret")
+    return spotify.enrich(
+        names,
+        data,
+        cache,
+        live=True,
+        client=client,
+        sleep=sleeps.append,
+        rng=np.random.default_rng(0),
+    )
+
+
+def row(frame: pd.DataFrame, name: str, names: pd.Series) -> pd.Series:
+    return frame.loc[names[names == name].index[0]]
+
+
+def our_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "recommenders.spotify" and r.levelno >= logging.WARNING
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# seed
+
+
+def test_seed_merges_names_equal_after_normalising(small_data: Path) -> None:
+    seed = spotify.load_seed(small_data)
+    assert seed["kai"] == ["k-pop", "korean r&b"]  # union in file order, no repeats
+    assert seed["seeded only"] == ["seed pop", "children's music"]
+    assert seed["empty seeded"] == []
+    assert seed["sigur rós"] == ["seed post-rock"]
+
+
+def test_seed_rejects_non_literal_genres_without_evaluating(small_data: Path) -> None:
+    path = small_data / "spotify" / "spotify_artist_genres.csv"
+    path.write_text(SEED_CSV + "Evil,\"__import__('os').system('false')\"\n", "utf-8")
+    with pytest.raises(DataValidationError, match=r"line 9: genres"):
+        spotify.load_seed(small_data)
+    path.write_text(SEED_CSV + "Not strings,[1; 2]\n", "utf-8")
+    with pytest.raises(DataValidationError, match="line 9"):
+        spotify.load_seed(small_data)
+
+
+def test_seed_missing_file_names_it(tmp_path: Path) -> None:
+    with pytest.raises(DataValidationError, match="spotify_artist_genres.csv"):
+        spotify.load_seed(tmp_path)
+
+
+def test_offline_enrich_on_real_data_gives_known_genres(lastfm_data, data_dir: Path, tmp_path):
+    names = lastfm_data.artists.set_index("artist_id")["name"]
+    enriched = spotify.enrich(names, data_dir, tmp_path / "cache", live=False)
+    assert enriched.index.equals(names.index)
+    assert list(enriched.columns) == list(spotify.COLUMNS)
+    assert enriched["spotify_followers"].dtype == "Int64"
+    assert enriched["spotify_popularity"].dtype == "Int64"
+    expected = {
+        "Radiohead": [
+            "alternative rock",
+            "art rock",
+            "melancholia",
+            "oxford indie",
+            "permanent wave",
+            "rock",
+        ],
+        "Muse": ["modern rock", "permanent wave", "rock"],
+        "System of a Down": [
+            "alternative metal",
+            "nu metal",
+            "rap metal",
+        ],  # seed spells it "System Of A Down"
+        "Beyoncé": ["dance pop", "pop", "pop dance", "post-teen pop", "r&b"],
+    }
+    for name, genres in expected.items():
+        found = row(enriched, name, names)
+        assert found["spotify_genres"] == genres, name
+        assert found["spotify_source"] == "seed"
+        assert pd.isna(found["spotify_id"]) and pd.isna(found["spotify_followers"])
+    unknown = row(enriched, "Moonspell", names)
+    assert unknown["spotify_genres"] == [] and pd.isna(unknown["spotify_source"])
+
+
+def test_offline_coverage_on_real_data(lastfm_data, data_dir: Path, tmp_path: Path) -> None:
+    names = lastfm_data.artists.set_index("artist_id")["name"]
+    enriched = spotify.enrich(names, data_dir, tmp_path / "cache", live=False)
+    cov = spotify.coverage(enriched, lastfm_data.user_artists)
+    assert cov["artists"] == 17_632 and cov["rows"] == 92_834
+    assert 0.24 <= cov["artists_matched_share"] <= 0.27  # documented: about 25%
+    assert 0.66 <= cov["rows_matched_share"] <= 0.70  # documented: about 68%
+    assert cov["artists_with_genres"] < cov["artists_matched"]  # seed rows with [] exist
+    assert cov["rows_with_genres"] <= cov["rows_matched"]
+
+
+def test_coverage_counts_matched_and_genred_separately() -> None:
+    enriched = pd.DataFrame(
+        {
+            "spotify_genres": [["rock"], [], [], ["pop"]],
+            "spotify_source": pd.array(["seed", "api", pd.NA, "api"], dtype="string"),
+        },
+        index=pd.Index([10, 20, 30, 40], name="artist_id"),
+    )
+    plays = pd.DataFrame({"artist_id": [10, 10, 20, 30, 99, 40]})
+    cov = spotify.coverage(enriched, plays)
+    assert (cov["artists_matched"], cov["artists_with_genres"]) == (3, 2)
+    assert cov["artists_matched_share"] == pytest.approx(0.75)
+    assert (cov["rows_matched"], cov["rows_with_genres"]) == (4, 3)  # 99 is unknown
+    assert cov["rows_with_genres_share"] == pytest.approx(0.5)
+
+
+# ---------------------------------------------------------------------------------------------
+# matching
+
+
+@pytest.mark.parametrize(
+    ("query", "candidate", "accepted"),
+    [
+        ("Muse", "Muse", True),
+        ("Muse", "Musetta", False),
+        ("BEYONCE", "Beyoncé", True),
+        ("sigur ros", "Sigur Rós", True),
+        ("Air", "Airbourne", False),
+    ],
+)
+def test_best_match_threshold(query: str, candidate: str, accepted: bool) -> None:
+    item = {"id": "x", "name": candidate, "popularity": 1}
+    assert (spotify.best_match(query, [item]) is not None) is accepted
+
+
+def test_best_match_ties_go_to_the_most_popular() -> None:
+    items = [
+        {"id": "a", "name": "Nirvana", "popularity": 20},
+        {"id": "b", "name": "Nirvana", "popularity": 80},
+        {"id": "c", "name": "Nirvana UK", "popularity": 99},
+    ]
+    item, score = spotify.best_match("Nirvana", items)
+    assert item["id"] == "b" and score == 100
+
+
+# ---------------------------------------------------------------------------------------------
+# live path through spotipy against recorded responses
+
+
+def test_live_match_near_miss_variant_and_empty(api, small_data: Path, cache_dir: Path) -> None:
+    add_search(api, "Muse", "search_muse.json")
+    add_search(api, "Musetta Fan", "search_musetta.json")
+    add_search(api, "BEYONCE", "search_beyonce.json")
+    add_search(api, "Zzyzx", "search_empty.json")
+    add_search(api, "Muse Tribute Band", "search_muse.json")
+    names = names_of("Muse", "Musetta Fan", "BEYONCE", "Zzyzx", "Muse Tribute Band")
+    enriched = run_live(small_data, cache_dir, names, [])
+
+    muse = row(enriched, "Muse", names)
+    assert muse["spotify_source"] == "api"
+    assert muse["spotify_id"] == "12Chz98pHFMPJEknJQMWvI"
+    assert muse["spotify_url"] == "https://open.spotify.com/artist/12Chz98pHFMPJEknJQMWvI"
+    assert muse["spotify_image_url"] == "https://i.scdn.co/image/muse-640"  # largest
+    assert muse["spotify_genres"] == ["modern rock", "permanent wave", "rock"]  # API over seed
+    assert (muse["spotify_popularity"], muse["spotify_followers"]) == (77, 7_890_123)
+
+    rejected = row(enriched, "Musetta Fan", names)
+    assert pd.isna(rejected["spotify_source"]) and rejected["spotify_genres"] == []
+
+    beyonce = row(enriched, "BEYONCE", names)
+    assert beyonce["spotify_id"] == "6vWDO969PvNqNYHIOW5v0m"
+    assert beyonce["spotify_genres"] == ["pop", "r&b"]
+
+    assert pd.isna(row(enriched, "Zzyzx", names)["spotify_source"])
+
+    tribute = row(enriched, "Muse Tribute Band", names)  # API lists no genres: seed's kept
+    assert tribute["spotify_source"] == "api"
+    assert tribute["spotify_genres"] == ["seed tribute"]
+
+    records = spotify.Cache(cache_dir).read()
+    assert set(records) == set(names)
+    assert records["Zzyzx"]["match"] is None and records["Musetta Fan"]["match"] is None
+    assert records["Muse"]["fetched_at"].startswith("20")
+
+
+def test_trimmed_search_results_are_completed_in_batches(api, small_data, cache_dir) -> None:
+    add_search(api, "Sigur Ros", "search_trimmed_sigur_ros.json")
+    api.add(
+        responses.GET,
+        ARTISTS,
+        json=load_fixture("artists_sigur_ros.json"),
+        match=[matchers.query_param_matcher({"ids": "6UUrUCIZtQeOf8tC0WuzRy"})],
+    )
+    names = names_of("Sigur Ros")
+    enriched = run_live(small_data, cache_dir, names, [])
+    found = enriched.iloc[0]
+    assert found["spotify_genres"] == ["icelandic rock", "post-rock"]
+    assert (found["spotify_popularity"], found["spotify_followers"]) == (58, 1_650_000)
+    assert found["spotify_image_url"] == "https://i.scdn.co/image/sigur-ros-640"
+
+
+def test_429_waits_retry_after_then_succeeds(api, small_data: Path, cache_dir: Path) -> None:
+    add_search(api, "Muse", "error_429.json", status=429, headers={"Retry-After": "7"})
+    add_search(api, "Muse", "search_muse.json")
+    sleeps: list[float] = []
+    enriched = run_live(small_data, cache_dir, names_of("Muse"), sleeps)
+    assert sleeps == [7.0]
+    assert enriched.iloc[0]["spotify_source"] == "api"
+
+
+def test_5xx_backs_off_then_succeeds(api, small_data: Path, cache_dir: Path) -> None:
+    add_search(api, "Muse", "error_503.json", status=503)
+    add_search(api, "Muse", "search_muse.json")
+    sleeps: list[float] = []
+    enriched = run_live(small_data, cache_dir, names_of("Muse"), sleeps)
+    assert len(sleeps) == 1 and 0.5 <= sleeps[0] <= 1.0  # jittered first backoff
+    assert enriched.iloc[0]["spotify_id"] == "12Chz98pHFMPJEknJQMWvI"
+
+
+@pytest.mark.parametrize(
+    "error",
+    [requests.exceptions.ReadTimeout("read timed out"), requests.exceptions.ConnectionError()],
+)
+def test_timeout_then_success(api, small_data: Path, cache_dir: Path, error) -> None:
+    add_search(api, "Muse", body=error)
+    add_search(api, "Muse", "search_muse.json")
+    sleeps: list[float] = []
+    enriched = run_live(small_data, cache_dir, names_of("Muse"), sleeps)
+    assert len(sleeps) == 1
+    assert enriched.iloc[0]["spotify_source"] == "api"
+
+
+def test_repeated_failure_records_nothing_and_continues(api, small_data, cache_dir) -> None:
+    add_search(api, "Seeded Only", "error_503.json", status=503)  # repeats for every retry
+    add_search(api, "Muse", "search_muse.json")
+    names = names_of("Seeded Only", "Muse")
+    sleeps: list[float] = []
+    enriched = run_live(small_data, cache_dir, names, sleeps)
+    assert searched(api) == ['artist:"Seeded Only"'] * 5 + ['artist:"Muse"']
+    assert len(sleeps) == spotify.RetryPolicy().max_retries
+    assert set(spotify.Cache(cache_dir).read()) == {"Muse"}  # a later run retries the failure
+    assert row(enriched, "Seeded Only", names)["spotify_source"] == "seed"
+    assert row(enriched, "Muse", names)["spotify_source"] == "api"
+
+
+def test_no_network_warns_once_and_uses_seed(small_data, cache_dir, caplog) -> None:
+    caplog.set_level(logging.INFO)
+    with responses.RequestsMock() as rsps:
+        rsps.add(responses.POST, TOKEN, body=requests.exceptions.ConnectionError("no route"))
+        names = names_of("Muse", "Kai", "Zzyzx", "Seeded Only")
+        enriched = run_live(small_data, cache_dir, names, [])
+        attempts = len(rsps.calls)
+    policy = spotify.RetryPolicy()
+    assert attempts == policy.max_consecutive_failures * (policy.max_retries + 1)
+    warnings = our_warnings(caplog)
+    assert len(warnings) == 1 and "unreachable" in warnings[0]
+    assert enriched["spotify_source"].tolist()[:2] == ["seed", "seed"]
+    assert spotify.Cache(cache_dir).read() == {}
+
+
+def test_bad_credentials_warn_once_and_use_seed(small_data, cache_dir, caplog, monkeypatch):
+    monkeypatch.setenv("SPOTIPY_CLIENT_ID", "wrong-id")
+    monkeypatch.setenv("SPOTIPY_CLIENT_SECRET", "wrong-secret")
+    caplog.set_level(logging.INFO)
+    names = names_of("Muse", "Kai", "Zzyzx")
+    with responses.RequestsMock() as rsps:
+        rsps.add(responses.POST, TOKEN, json=load_fixture("token_invalid_client.json"), status=400)
+        enriched = spotify.enrich(names, small_data, cache_dir, sleep=pytest.fail)
+        assert len(rsps.calls) == 1  # one token attempt, no search
+    warnings = our_warnings(caplog)
+    assert len(warnings) == 1 and "invalid_client" in warnings[0]
+    assert enriched["spotify_source"].tolist() == ["seed", "seed", pd.NA]
+    assert enriched.loc[2, "spotify_genres"] == ["k-pop", "korean r&b"]
+
+
+def test_no_credentials_means_seed_only(small_data, cache_dir, caplog) -> None:
+    caplog.set_level(logging.INFO)
+    names = names_of("Muse", "Zzyzx")
+    with responses.RequestsMock() as rsps:
+        auto = spotify.enrich(names, small_data, cache_dir)  # live=None, no env: offline
+        forced = spotify.enrich(names, small_data, cache_dir, live=True)
+        assert len(rsps.calls) == 0
+    warnings = our_warnings(caplog)
+    assert len(warnings) == 1 and "SPOTIPY_CLIENT_ID" in warnings[0]
+    pd.testing.assert_frame_equal(auto, forced)
+    assert auto["spotify_genres"].tolist() == [["seed rock"], []]
+
+
+# ---------------------------------------------------------------------------------------------
+# cache: resume, torn lines, crashes
+
+
+class FakeClient:
+    """Stands in for spotipy.Spotify: every name is found; optionally dies after N searches."""
+
+    def __init__(self, crash_after: int | None = None) -> None:
+        self.crash_after = crash_after
+        self.searched: list[str] = []
+
+    def search(self, q: str, type: str, limit: int) -> dict[str, Any]:
+        if self.crash_after is not None and len(self.searched) >= self.crash_after:
+            raise RuntimeError("process killed")
+        name = q.removeprefix('artist:"').removesuffix('"')
+        self.searched.append(name)
+        item = {
+            "id": f"id-{len(self.searched)}",
+            "name": name,
+            "genres": ["fake"],
+            "popularity": 5,
+            "followers": {"total": 50},
+            "external_urls": {"spotify": "https://open.spotify.com/artist/x"},
+            "images": [],
+        }
+        return {"artists": {"items": [item]}}
+
+    def artists(self, ids: list[str]) -> dict[str, Any]:
+        raise AssertionError("search results were complete")
+
+
+def test_resume_skips_cached_names(api, small_data: Path, cache_dir: Path) -> None:
+    cache = spotify.Cache(cache_dir)
+    cache.append("Muse", None)
+    cache.close()
+    add_search(api, "Kai", "search_empty.json")
+    run_live(small_data, cache_dir, names_of("Muse", "Kai"), [])
+    assert searched(api) == ['artist:"Kai"']
+
+
+def test_torn_last_line_is_ignored_and_cut_before_appending(small_data, cache_dir, caplog):
+    cache = spotify.Cache(cache_dir)
+    cache.append("Muse", {"id": "m", "genres": ["cached"], "popularity": 3, "followers": 4})
+    cache.close()
+    with cache.path.open("ab") as handle:
+        handle.write(b'{"v": 1, "query": "Kai", "fetched_at": "2026-')  # killed mid-write
+    caplog.set_level(logging.WARNING)
+    names = names_of("Muse", "Kai")
+    offline = spotify.enrich(names, small_data, cache_dir, live=False)
+    assert offline["spotify_source"].tolist() == ["api", "seed"]
+    assert offline.loc[1, "spotify_followers"] == 4
+    assert our_warnings(caplog) == []
+
+    client = FakeClient()
+    spotify.enrich(names, small_data, cache_dir, client=client)
+    assert client.searched == ["Kai"]
+    lines = cache.path.read_text("utf-8").splitlines()
+    assert [json.loads(line)["query"] for line in lines] == ["Muse", "Kai"]
+
+
+def test_records_survive_a_crash_and_only_the_rest_is_fetched(small_data, cache_dir) -> None:
+    names = names_of(*[f"Band {i}" for i in range(7)])
+    crashing = FakeClient(crash_after=4)
+    with pytest.raises(RuntimeError, match="killed"):
+        spotify.enrich(names, small_data, cache_dir, client=crashing)
+    assert set(spotify.Cache(cache_dir).read()) == {f"Band {i}" for i in range(4)}
+
+    rerun = FakeClient()
+    progress: list[tuple[int, int]] = []
+    enriched = spotify.enrich(
+        names, small_data, cache_dir, client=rerun, progress=lambda d, t: progress.append((d, t))
+    )
+    assert rerun.searched == ["Band 4", "Band 5", "Band 6"]
+    assert progress == [(1, 3), (2, 3), (3, 3)]
+    assert (enriched["spotify_source"] == "api").all()
+    assert enriched["spotify_id"].tolist()[:4] == ["id-1", "id-2", "id-3", "id-4"]
+
+
+def test_duplicate_names_are_looked_up_once(small_data: Path, cache_dir: Path) -> None:
+    client = FakeClient()
+    names = names_of("Kai", "Kai", "Muse")
+    enriched = spotify.enrich(names, small_data, cache_dir, client=client)
+    assert client.searched == ["Kai", "Muse"]
+    assert enriched.loc[1, "spotify_id"] == enriched.loc[2, "spotify_id"]
