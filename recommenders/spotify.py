@@ -86,6 +86,10 @@ class _StopLive(Exception):
 class _GaveUp(Exception):
     """One call failed after every retry: skip this artist, record nothing, retry next run."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # HTTP status when Spotify answered, None for network errors
+
 
 # ---------------------------------------------------------------------------------------------
 # names
@@ -342,7 +346,7 @@ class _Fetcher:
                 if status is not None and status >= 500 and not last:
                     self._backoff(what, attempt, f"HTTP {status}")
                     continue
-                raise _GaveUp(f"{what}: HTTP {status}") from None
+                raise _GaveUp(f"{what}: HTTP {status}", status) from None
             except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as error:
                 if last:
                     raise _GaveUp(f"{what}: {type(error).__name__}") from None
@@ -399,9 +403,14 @@ def fetch_live(
             answer = fetcher.call("artists", lambda: client.artists(ids)) or {}
             full = {a["id"]: a for a in answer.get("artists") or [] if a and a.get("id")}
         except _GaveUp as error:
-            logger.warning("%s: %d artists left for a later run.", error, len(pending))
-            pending.clear()
-            return 0
+            if error.status is None or error.status >= 500 or error.status == 429:
+                logger.warning("%s: %d artists left for a later run.", error, len(pending))
+                pending.clear()
+                return 0
+            # A lasting refusal (e.g. 403 for apps without access to this endpoint): keep
+            # what the search returned rather than searching again on every run.
+            logger.warning("%s: keeping search fields for %d artists.", error, len(pending))
+            full = {}
         for query, item, score in pending:
             cache.append(query, _artist_fields({**item, **full.get(item["id"], {})}, score))
         count = len(pending)

@@ -309,6 +309,23 @@ def test_trimmed_search_results_are_completed_in_batches(api, small_data, cache_
     assert found["spotify_image_url"] == "https://i.scdn.co/image/sigur-ros-640"
 
 
+@pytest.mark.parametrize(("status", "kept"), [(403, True), (503, False)])
+def test_failed_batch_keeps_search_fields_only_when_refused(
+    api, small_data: Path, cache_dir: Path, status: int, kept: bool
+) -> None:
+    add_search(api, "Sigur Rós", "search_trimmed_sigur_ros.json")
+    api.add(responses.GET, ARTISTS, json={"error": {"status": status}}, status=status)
+    enriched = run_live(small_data, cache_dir, names_of("Sigur Rós"), [])
+    found = enriched.iloc[0]
+    assert ("Sigur Rós" in spotify.Cache(cache_dir).read()) is kept
+    if kept:  # no genres from the API: the seed's are kept
+        assert found["spotify_id"] == "6UUrUCIZtQeOf8tC0WuzRy"
+        assert found["spotify_genres"] == ["seed post-rock"]
+        assert pd.isna(found["spotify_followers"])
+    else:
+        assert found["spotify_source"] == "seed"
+
+
 def test_429_waits_retry_after_then_succeeds(api, small_data: Path, cache_dir: Path) -> None:
     add_search(api, "Muse", "error_429.json", status=429, headers={"Retry-After": "7"})
     add_search(api, "Muse", "search_muse.json")
