@@ -342,19 +342,23 @@ class Bundle:
     def _result(
         self, columns: np.ndarray, scores: np.ndarray, reasons_from: np.ndarray
     ) -> pd.DataFrame:
-        rows = self.catalog.iloc[columns]
+        """The result table for ranked columns; built from numpy columns (pandas row selection
+        costs more than the whole model on this hot path)."""
+        table = {name: values[columns] for name, values in self._columns.items()}
         reasons = self.colistening.best_reasons(np.asarray(reasons_from), columns)
-        names = rows["name"].tolist()
-        explanations = [
-            explanation_text(
-                name,
-                None if r is None else (self.catalog["name"].iat[r[0]], r[1]),
-                int(listeners),
-            )
-            for name, r, listeners in zip(names, reasons, rows["listeners"], strict=True)
+        names = self._columns["name"]
+        table["explanation"] = [
+            explanation_text(name, None if r is None else (names[r[0]], r[1]), int(listeners))
+            for name, r, listeners in zip(table["name"], reasons, table["listeners"], strict=True)
         ]
-        table = rows.reset_index()
         table["rank"] = np.arange(1, len(columns) + 1)
-        table["score"] = scores.astype(np.float64)
-        table["explanation"] = explanations
-        return table[RESULT_COLUMNS].reset_index(drop=True)
+        table["score"] = np.asarray(scores, dtype=np.float64)
+        return pd.DataFrame(table, columns=RESULT_COLUMNS)
+
+    @cached_property
+    def _columns(self) -> dict[str, np.ndarray]:
+        """Catalog columns shown in results, as numpy arrays indexed by matrix column."""
+        shown = [c for c in RESULT_COLUMNS if c in self.catalog.columns]
+        columns = {c: self.catalog[c].to_numpy() for c in shown}
+        columns["artist_id"] = self.catalog.index.to_numpy()
+        return columns

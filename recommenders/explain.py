@@ -38,7 +38,7 @@ def explanation_text(
 ) -> str:
     """A sentence such as "62% of Muse listeners also listen to Placebo" (plain text)."""
     if reason is None:
-        return f"Popular pick: {listeners:,} listeners in the dataset"
+        return f"Fits the taste your picks suggest ({listeners:,} listeners in the dataset)"
     liked_name, share = reason
     percent = max(1, round(share * 100))
     return f"{percent}% of {liked_name} listeners also listen to {recommended_name}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -62,7 +63,7 @@ class Interactions:
     def n_artists(self) -> int:
         return self.matrix.shape[1]
 
-    @property
+    @cached_property
     def typical_value(self) -> float:
         """Median log count: the weight given to an artist a new user picks."""
         return float(np.median(self.matrix.data)) if self.matrix.nnz else 1.0
