@@ -1,0 +1,123 @@
+"""The Gradio Space: a thin UI over a recommenders Bundle, one tab per approach.
+
+    python app.py [--artifacts PATH_OR_HUB_REPO] [--host 127.0.0.1] [--port 7860]
+
+The bundle is loaded once at start-up from --artifacts, else ./artifacts/, else the Hub repo in
+RECOMMENDERS_HUB_REPO (optional RECOMMENDERS_HUB_REVISION), else it is built here (fast settings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+ROOT = Path(__file__).resolve().parent
+TITLE = "Last.fm artist recommender"
+RECOMMEND_CONCURRENCY = 4  # recommend calls take a few ms of numpy; more threads only contend
+
+
+def bundle_source(artifacts: str | None) -> tuple[str | None, str | None]:
+    """(path or Hub repo id, revision) to load, or (None, None) when the bundle must be built."""
+    if artifacts:
+        return artifacts, None
+    if (ROOT / "artifacts" / "manifest.json").is_file():
+        return str(ROOT / "artifacts"), None
+    try:
+        from recommenders.hub import bundle_source_from_env
+    except ImportError:
+        repo = os.environ.get("RECOMMENDERS_HUB_REPO") or None
+        return repo, (os.environ.get("RECOMMENDERS_HUB_REVISION") or None) if repo else None
+    found = bundle_source_from_env()
+    if found is None:
+        return None, None
+    if isinstance(found, tuple):
+        return str(found[0]), found[1]
+    return str(found), None
+
+
+def load_or_build(artifacts: str | None) -> Any:
+    """The Bundle, printing where it came from (and progress when it has to be built)."""
+    import recommenders
+
+    source, revision = bundle_source(artifacts)
+    started = time.perf_counter()
+    if source is None:
+        from recommenders.pipeline import BuildConfig, build
+
+        out = ROOT / "artifacts"
+        print(f"No bundle found: building one with fast settings into {out} ...", flush=True)
+
+        class Stage:
+            def __init__(self, description: str, total: int) -> None:
+                print(f"  {description} ...", flush=True)
+
+            def update(self, n: int = 1) -> None:
+                pass
+
+        build(BuildConfig(fast=True), ROOT / "data", out, stage=Stage)
+        source = str(out)
+    bundle = recommenders.load(source, revision=revision)
+    print(f"Loaded bundle {source} in {time.perf_counter() - started:.1f} s", flush=True)
+    return bundle
+
+
+def build_demo(bundle: Any) -> gr.Blocks:
+    """The whole app for one loaded bundle; each tab lives in its own ui module."""
+    from ui import clustering, common, compare, explore, softmax, svd
+
+    with gr.Blocks(title=TITLE) as demo:
+        gr.Markdown(
+            f"# {TITLE}\nFour ways to recommend music artists from the listening histories "
+            "of 1,892 Last.fm users (hetrec2011), enriched with Spotify genres. Pick artists "
+            "you like, or an existing user, and compare what each approach suggests."
+        )
+        tabs = [
+            ("Explore", explore.build),
+            ("Clustering", clustering.build),
+            ("Collaborative filtering (SVD)", svd.build),
+            ("Softmax", softmax.build),
+            ("Compare", compare.build),
+        ]
+        for label, build_tab in tabs:
+            with gr.Tab(label):
+                build_tab(bundle)
+        gr.Markdown(
+            "Data: Last.fm hetrec2011-lastfm-2k (GroupLens, non-commercial use); genres from a "
+            "public Spotify snapshot. Scores are model scores, not probabilities."
+        )
+    demo.queue(default_concurrency_limit=RECOMMEND_CONCURRENCY, max_size=256)
+    demo.css_for_launch = common.CSS  # type: ignore[attr-defined]
+    return demo
+
+
+def launch_options(demo: gr.Blocks) -> dict[str, Any]:
+    """Gradio 6 takes theme and css in launch(), not in gr.Blocks()."""
+    return {"css": getattr(demo, "css_for_launch", None), "theme": gr.themes.Soft()}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=TITLE)
+    parser.add_argument("--artifacts", default=None, help="bundle folder or Hub repo id")
+    parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "7860")))
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    bundle = load_or_build(args.artifacts)
+    demo = build_demo(bundle)
+    demo.launch(
+        server_name=args.host, server_port=args.port, show_error=False, **launch_options(demo)
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

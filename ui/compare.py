@@ -1,0 +1,166 @@
+"""Compare tab: one input through every model side by side, how much their lists overlap, and
+the offline evaluation recorded in the bundle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from ui import common
+
+METRIC_LABELS = {
+    "precision": "P@10",
+    "recall": "R@10",
+    "ndcg": "NDCG@10",
+    "map": "MAP@10",
+    "coverage": "coverage",
+    "novelty": "novelty",
+    "mean_listeners": "mean listeners",
+    "fit_seconds": "fit time (s)",
+}
+QUALITY = ("precision", "recall", "ndcg")
+
+
+def side_by_side(lists: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """rank × model table of artist names (empty cells where a list is shorter)."""
+    depth = max((len(t) for t in lists.values()), default=0)
+    table = pd.DataFrame({"rank": range(1, depth + 1)})
+    for model, results in lists.items():
+        names = results["name"].tolist()
+        table[model] = names + [""] * (depth - len(names))
+    return table
+
+
+def jaccard(lists: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """model × model Jaccard similarity of the recommended artist sets (1 on the diagonal)."""
+    sets = {m: set(t["artist_id"].tolist()) for m, t in lists.items()}
+    rows = []
+    for a, left in sets.items():
+        row: dict[str, Any] = {"model": a}
+        for b, right in sets.items():
+            union = left | right
+            row[b] = round(len(left & right) / len(union), 3) if union else 1.0
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def metrics_table(metrics: dict[str, Any]) -> pd.DataFrame:
+    """One row per model: mean (± std when several seeds) of each offline metric."""
+    rows = []
+    for model, result in metrics.items():
+        mean, std = result.get("mean", {}), result.get("std", {})
+        row: dict[str, Any] = {"model": model}
+        for key, label in METRIC_LABELS.items():
+            if key in mean:
+                value = float(mean[key])
+                spread = float(std.get(key, 0.0) or 0.0)
+                row[label] = f"{value:.4g}" + (f" ± {spread:.2g}" if spread > 0 else "")
+        row["seeds"] = len(result.get("runs", [])) or len(result.get("seeds", []))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def metrics_long(metrics: dict[str, Any], keys: tuple[str, ...]) -> pd.DataFrame:
+    """(model, metric, bar, value) rows for a native bar plot; ``bar`` = "metric · model" so the
+    bars of one metric stand side by side (Gradio's BarPlot stacks bars sharing an x)."""
+    rows = [
+        (model, METRIC_LABELS[key], f"{METRIC_LABELS[key]} · {model}", float(result["mean"][key]))
+        for model, result in metrics.items()
+        for key in keys
+        if key in result.get("mean", {})
+    ]
+    return pd.DataFrame(rows, columns=["model", "metric", "bar", "value"])
+
+
+def compare(
+    bundle: Any,
+    source: str,
+    picks: list[str] | None,
+    user_id: object,
+    k: float,
+    tags: list[str] | None,
+    penalty: float,
+) -> dict[str, pd.DataFrame]:
+    """Every model's list for the same input."""
+    return {
+        model: common.recommend_from(bundle, model, source, picks, user_id, k, tags, penalty)
+        for model in bundle.model_names
+    }
+
+
+def combined_csv(lists: dict[str, pd.DataFrame]) -> str:
+    frames = [t.assign(model=m) for m, t in lists.items()]
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return common.export_csv(table, "compare_recommendations")
+
+
+def build(bundle: Any) -> None:
+    """The tab's layout and events (inside a gr.Blocks / gr.Tab context)."""
+    gr.Markdown(
+        "The same listener through every model. **Popularity** recommends what everyone "
+        "listens to; **clustering** what listeners like you (your cluster) play; **SVD** "
+        "follows latent taste factors; **softmax** learns which artist comes next."
+    )
+    source, picker, user = common.source_inputs(bundle)
+    common.wire_search(bundle, picker, "compare_search")
+    gr.Examples(common.EXAMPLE_PICKS, inputs=[picker], label="Examples (one click)")
+    k, tags, penalty = common.controls(bundle)
+    go = gr.Button("Compare all models", variant="primary")
+    lists = gr.Dataframe(label="Recommendations side by side", interactive=False, wrap=True)
+    overlap = gr.Dataframe(
+        label="Overlap between the lists (Jaccard: shared / all artists)", interactive=False
+    )
+    download = gr.DownloadButton("Download CSV", value=None)
+
+    gr.Markdown("### Offline evaluation (held-out listening, recorded at build time)")
+    metrics = bundle.metrics
+    if metrics:
+        gr.Dataframe(metrics_table(metrics), label="Evaluation", interactive=False)
+        with gr.Row():
+            gr.BarPlot(
+                metrics_long(metrics, QUALITY),
+                x="bar",
+                y="value",
+                color="model",
+                x_label_angle=-40,
+                title="Accuracy at 10 (higher is better)",
+                height=300,
+            )
+            gr.BarPlot(
+                metrics_long(metrics, ("coverage",)),
+                x="model",
+                y="value",
+                title="Catalog coverage (share of artists ever recommended)",
+                height=300,
+            )
+            gr.BarPlot(
+                metrics_long(metrics, ("novelty",)),
+                x="model",
+                y="value",
+                title="Novelty (higher = less mainstream)",
+                height=300,
+            )
+    else:
+        gr.HTML(common.notice("This bundle was built without evaluation (--skip-eval)."))
+
+    @common.friendly
+    def on_compare(
+        source: str,
+        picks: list[str] | None,
+        user_id: object,
+        k: float,
+        tags: list[str] | None,
+        penalty: float,
+    ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+        results = compare(bundle, source, picks, user_id, k, tags, penalty)
+        return side_by_side(results), jaccard(results), combined_csv(results)
+
+    go.click(
+        on_compare,
+        [source, picker, user, k, tags, penalty],
+        [lists, overlap, download],
+        api_name="compare",
+        concurrency_id="recommend",
+    )
