@@ -410,3 +410,21 @@ def test_bundle_source_reads_the_process_environment(monkeypatch):
     monkeypatch.setenv(hub.HUB_REPO_ENV, REPO)
     monkeypatch.delenv(hub.HUB_REVISION_ENV, raising=False)
     assert hub.bundle_source_from_env() == (REPO, None)
+
+
+@pytest.mark.slow
+def test_example_script_prints_ten_recommendations_and_similar_artists(real_bundle, capsys):
+    import runpy
+
+    script = Path(__file__).resolve().parents[1] / "examples" / "use_pretrained.py"
+    main = runpy.run_path(str(script))["main"]
+    assert main(["use_pretrained.py", str(real_bundle)]) == 0
+    out = capsys.readouterr().out
+    top, similar = out.split("Artists similar to Radiohead")
+    bundle = recommenders.load(real_bundle)
+    for name in bundle.recommend("popularity", liked=["Radiohead", "Muse"], k=10)["name"]:
+        assert name in top
+    for name in bundle.similar_artists("popularity", "Radiohead", k=10)["name"]:
+        assert name in similar
+    assert len(similar.strip().splitlines()) == 12  # title, header, 10 rows
+    assert main(["use_pretrained.py", "not a bundle"]) == 2
