@@ -57,7 +57,7 @@ def assigned_clusters(
         profile = interactions.profile_from_artists(ids)
     nearest, weights = bundle.model(MODEL).assign(profile)
     rows = summary.set_index("cluster").loc[nearest[0]].reset_index()
-    rows.insert(1, "weight", weights[0].round(3))
+    rows.insert(1, "weight", weights[0].astype(float).round(3))
     return rows
 
 

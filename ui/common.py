@@ -24,7 +24,7 @@ T = TypeVar("T")
 
 DEFAULT_K = 10
 MAX_K_UI = 50
-PICKER_CHOICES = 300  # most listened artists offered in the pickers; others are typed
+PICKER_CHOICES = 200  # most listened artists offered in the pickers; others are typed
 LABEL_CHOICES = 100  # most common tags/genres offered in the filter
 EXAMPLE_PICKS = [
     ["Radiohead", "Muse", "Coldplay"],
@@ -151,6 +151,15 @@ def chips(values: Iterable[str], limit: int = 5) -> str:
     return "".join(f"<span>{esc(v)}</span>" for v in list(values or [])[:limit])
 
 
+def labels(row: Mapping[str, Any]) -> list[str]:
+    """Up to 3 Spotify genres then Last.fm tags, without repeats (case-insensitive)."""
+    genres = list(row.get("spotify_genres") or [])[:3]
+    seen: dict[str, str] = {}
+    for label in [*genres, *list(row.get("tags") or [])]:
+        seen.setdefault(str(label).casefold(), str(label))
+    return list(seen.values())
+
+
 def artist_card(row: Mapping[str, Any], extra: str = "") -> str:
     """One artist as an HTML card: picture (or initials), linked name, tags, genres, numbers."""
     name = str(row.get("name", ""))
@@ -175,8 +184,7 @@ def artist_card(row: Mapping[str, Any], extra: str = "") -> str:
         + '<div class="body">'
         + f'<div class="title">{prefix}{title}</div>'
         + (f'<div class="why">{esc(why)}</div>' if not _is_missing(why) else "")
-        + f'<div class="chips">{chips(row.get("spotify_genres") or [], 3)}'
-        + f"{chips(row.get('tags') or [], 4)}</div>"
+        + f'<div class="chips">{chips(labels(row), 6)}</div>'
         + f"<div>{numbers}</div>"
         + f'<div class="links">{links}</div>{extra}</div></div>'
     )

@@ -59,7 +59,7 @@ def _outputs(session: dict[str, Any], results: pd.DataFrame) -> tuple[Any, ...]:
     status = common.notice(f"Not for me: {', '.join(excluded)}") if excluded else common.notice("")
     return (
         session,
-        gr.update(value=session["liked"]),
+        list(session["liked"]),
         common.score_frame(results),
         common.export_csv(results, "softmax_recommendations"),
         status,

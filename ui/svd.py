@@ -119,7 +119,9 @@ def build(bundle: Any) -> None:
             columns(known["artist_id"].to_numpy()),
             columns(results["artist_id"].to_numpy()),
         )
-        table = known.assign(tags=known["tags"].map(lambda t: ", ".join(list(t)[:4])))
+        table = known.drop(columns="artist_id").assign(
+            tags=known["tags"].map(lambda t: ", ".join(list(t)[:4]))
+        )
         return (
             table,
             common.cards_html(results),
