@@ -428,3 +428,36 @@ def test_example_script_prints_ten_recommendations_and_similar_artists(real_bund
         assert name in similar
     assert len(similar.strip().splitlines()) == 12  # title, header, 10 rows
     assert main(["use_pretrained.py", "not a bundle"]) == 2
+
+
+# -- the real snapshot_download, with huggingface_hub's own offline switch on --------------------
+@pytest.fixture()
+def hub_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HF_HUB_OFFLINE as huggingface_hub reads it: every HTTP request raises before it is sent."""
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+
+
+def fill_hub_cache(cache: Path, bundle: Path, revision: str = "main") -> Path:
+    """Lay ``bundle`` out as huggingface_hub's cache does: refs/<revision> → snapshots/<commit>."""
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    repo_folder = cache / "models--alice--lastfm-recommenders"
+    (repo_folder / "refs").mkdir(parents=True)
+    (repo_folder / "refs" / revision).write_text(commit)
+    snapshot = repo_folder / "snapshots" / commit
+    shutil.copytree(bundle, snapshot)
+    return snapshot
+
+
+def test_real_snapshot_download_offline_uses_the_cache(tmp_path, tiny_bundle, hub_offline):
+    snapshot = fill_hub_cache(tmp_path / "cache", tiny_bundle)
+    assert hub.download_bundle(REPO, cache_dir=tmp_path / "cache") == snapshot
+
+
+def test_real_snapshot_download_offline_without_cache_is_a_clear_error(
+    tmp_path, tiny_bundle, hub_offline
+):
+    fill_hub_cache(tmp_path / "cache", tiny_bundle, revision="other")  # only another revision
+    with pytest.raises(BundleError, match=r"network once to download 'alice/lastfm-recommenders'"):
+        hub.download_bundle(REPO, cache_dir=tmp_path / "cache")
