@@ -58,7 +58,6 @@ def build_model_card(manifest: dict[str, Any], repo_id: str | None = None) -> Mo
         license_name=LICENSE_NAME,
         license_link=DATASET_URL,
         datasets=[DATASET],
-        model_name="Last.fm artist recommenders",
     )
     body = "\n\n".join(
         [
