@@ -31,8 +31,9 @@ MODEL_DESCRIPTIONS = {
         "Baseline: recommends the artists with the most listeners that the user does not know yet."
     ),
     "clustering": (
-        "scikit-learn KMeans over TruncatedSVD user vectors (log listening counts); a user is "
-        "placed in the nearest clusters and gets the artists popular there."
+        "scikit-learn KMeans over TruncatedSVD user vectors (idf-weighted log listening counts); "
+        "a user is softly assigned to the nearest clusters and gets the artists their members "
+        "listen to."
     ),
     "svd": (
         "scikit-surprise SVD on implicit ratings (scaled log counts plus sampled negatives); a new "
@@ -40,7 +41,8 @@ MODEL_DESCRIPTIONS = {
     ),
     "softmax": (
         "PyTorch network: a multi-hot listening profile → hidden layer(s) → softmax over all "
-        "artists, trained to predict held-out artists of each user."
+        "artists, trained to reconstruct masked-out artists of each user (Mult-DAE); scoring "
+        "runs in numpy on the saved weights."
     ),
 }
 
