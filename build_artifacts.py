@@ -48,6 +48,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.push_to_hub:
+        from recommenders.hub import check_repo_id
+
+        try:
+            check_repo_id(args.push_to_hub)  # fail in seconds, not after a whole build
+        except RecommenderInputError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     config = BuildConfig(
         seed=args.seed,
@@ -77,7 +85,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.push_to_hub:
         from recommenders.hub import push_bundle
 
-        url = push_bundle(args.out, args.push_to_hub, private=args.private, revision=args.revision)
+        try:
+            url = push_bundle(
+                args.out, args.push_to_hub, private=args.private, revision=args.revision
+            )
+        except (BundleError, RecommenderInputError) as exc:
+            print(f"error: {exc}\nThe bundle is still in {args.out}.", file=sys.stderr)
+            return 2
         print(f"Pushed to {url}")
     return 0
 

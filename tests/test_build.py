@@ -93,3 +93,11 @@ def test_a_successful_write_replaces_the_bundle_whole(tmp_path):
     write_bundle_atomically(out, lambda d: (d / "new.txt").write_text("y") and {})
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "new.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["artifacts"]
+
+
+def test_a_bad_hub_repo_id_fails_before_building(tmp_path, capsys):
+    out = tmp_path / "artifacts"
+    code = build_artifacts.main(["--push-to-hub", "not a repo id", "--out", str(out)])
+    assert code == 2
+    assert "repo" in capsys.readouterr().err
+    assert not out.exists()
