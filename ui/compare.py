@@ -132,7 +132,7 @@ def build(bundle: Any) -> None:
                 metrics_long(metrics, ("coverage",)),
                 x="model",
                 y="value",
-                title="Catalog coverage (share of artists ever recommended)",
+                title="Catalog coverage (share of artists)",
                 height=300,
             )
             gr.BarPlot(

@@ -15,6 +15,23 @@ MODEL = "svd"
 MAP_POINTS = 2000  # most listened artists drawn on the map, plus the highlighted ones
 MAP_GROUPS = 8  # most common main tags get their own colour, the rest are "other"
 YOURS, RECOMMENDED = "★ your artists", "★ recommended"
+BACKGROUND = [
+    "#9ecae1",
+    "#a1d99b",
+    "#fdd0a2",
+    "#bcbddc",
+    "#fcbba1",
+    "#c7e9c0",
+    "#d9d9d9",
+    "#fee391",
+]
+
+
+def colour_map(base: pd.DataFrame) -> dict[str, str]:
+    """Soft colours for the main-tag groups, strong ones for the listener's and recommended."""
+    groups = [g for g in base["group"].value_counts().index if g != "other"]
+    colours = dict(zip(groups, BACKGROUND, strict=False))
+    return {**colours, "other": "#eeeeee", YOURS: "#111111", RECOMMENDED: "#e4572e"}
 
 
 def map_base(bundle: Any, points: int = MAP_POINTS) -> pd.DataFrame:
@@ -96,6 +113,7 @@ def build(bundle: Any) -> None:
         x="x",
         y="y",
         color="group",
+        color_map=colour_map(base),
         tooltip=["name", "group"],
         title=f"Artist map (the {MAP_POINTS:,} most listened artists; hover for names)",
         height=520,
