@@ -1,0 +1,208 @@
+"""The UI's pure pieces without a server: HTML escaping, CSV export, error mapping, feedback,
+the comparison tables and the map highlighting (a stub stands in for the Bundle)."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import gradio as gr
+import numpy as np
+import pandas as pd
+import pytest
+
+from recommenders.errors import RecommenderInputError
+from ui import common, compare, softmax, svd
+
+EVIL = "<img src=x onerror=alert(1)>"
+
+
+def result_rows(names: list[str], start_id: int = 1) -> pd.DataFrame:
+    """A recommend()-shaped frame for ``names`` (RESULT_COLUMNS)."""
+    n = len(names)
+    return pd.DataFrame(
+        {
+            "rank": np.arange(1, n + 1),
+            "artist_id": np.arange(start_id, start_id + n),
+            "name": names,
+            "score": np.linspace(1.0, 0.5, n),
+            "explanation": [f"40% of A listeners also listen to {x}" for x in names],
+            "listeners": np.full(n, 10),
+            "plays": np.full(n, 1000),
+            "tags": [["rock", "Indie"]] * n,
+            "spotify_genres": [["indie"]] * n,
+            "lastfm_url": [f"https://www.last.fm/music/{i}" for i in range(n)],
+            "spotify_url": ["javascript:alert(1)"] * n,
+            "image_url": [None] * n,
+        }
+    )
+
+
+class StubBundle:
+    """Records recommend() calls and answers with names that are not in the liked list."""
+
+    model_names = ("popularity", "softmax")
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+    def recommend(self, model: str, **kwargs: Any) -> pd.DataFrame:
+        self.calls.append({"model": model, **kwargs})
+        liked = set(kwargs.get("liked") or []) | set(kwargs.get("exclude") or [])
+        pool = [n for n in ["A", "B", "C", EVIL, "D"] if n not in liked]
+        offset = 0 if model == "popularity" else 1
+        return result_rows(pool[offset : offset + kwargs["k"]])
+
+
+def test_card_escapes_every_dataset_string_and_drops_unsafe_links() -> None:
+    row = result_rows([EVIL]).iloc[0].to_dict()
+    row["tags"] = ["<b>bold</b>", "a & b"]
+    card = common.artist_card(row)
+    assert "<img" not in card and "<b>" not in card
+    assert html.escape(EVIL) in card and "a &amp; b" in card
+    assert "javascript:" not in card  # only https links are rendered
+    assert 'href="https://www.last.fm/music/0"' in card
+
+
+def test_avatar_is_stable_and_escaped() -> None:
+    assert common.avatar_svg(EVIL) == common.avatar_svg(EVIL)
+    assert common.name_colour("Muse") != common.name_colour("Radiohead")
+    assert "<img" not in common.avatar_svg(EVIL)
+    assert common.initials("The Beatles") == "TB"
+
+
+def test_card_labels_skip_case_repeats() -> None:
+    row = {"spotify_genres": ["Indie", "pop"], "tags": ["indie", "rock"]}
+    assert common.labels(row) == ["Indie", "pop", "rock"]
+
+
+def test_friendly_turns_input_errors_into_escaped_gr_error() -> None:
+    @common.friendly
+    def bad() -> None:
+        raise RecommenderInputError(f"Unknown artist {EVIL!r}.")
+
+    with pytest.raises(gr.Error) as info:
+        bad()
+    assert "<img" not in info.value.message and "&lt;img" in info.value.message
+
+    @common.friendly
+    def broken() -> None:
+        raise KeyError("a bug, not bad input")
+
+    with pytest.raises(KeyError):
+        broken()
+
+
+@pytest.mark.parametrize("picks", [None, [], ["", "  "]])
+def test_nothing_picked_is_a_clear_error(picks) -> None:
+    with pytest.raises(RecommenderInputError, match="Pick at least one artist"):
+        common.need_picks(picks)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(2, 2), (2.0, 2), ("17", 17)])
+def test_user_id_parsing(value, expected) -> None:
+    assert common.parse_user_id(value) == expected
+
+
+@pytest.mark.parametrize("value", [None, "abc", 2.5])
+def test_bad_user_id_is_a_clear_error(value) -> None:
+    with pytest.raises(RecommenderInputError, match="whole number"):
+        common.parse_user_id(value)
+
+
+def test_csv_export_round_trips_names_and_joins_lists() -> None:
+    results = result_rows(['Say "Hi", & <Bye>', EVIL])
+    path = common.export_csv(results, "x")
+    back = pd.read_csv(path)
+    assert back["name"].tolist() == results["name"].tolist()
+    assert back["tags"].iat[0] == "rock|Indie"
+    assert list(back.columns) == list(results.columns)
+
+
+def test_display_table_keeps_names_as_text() -> None:
+    table = common.display_table(result_rows([EVIL]))
+    assert table["name"].iat[0] == EVIL
+    assert table["tags"].iat[0] == "rock, Indie"
+
+
+def test_empty_results_give_a_notice() -> None:
+    assert "No artist matched" in common.cards_html(result_rows([]))
+
+
+def test_recommend_from_routes_picks_and_users() -> None:
+    bundle = StubBundle()
+    common.recommend_from(bundle, "softmax", common.SOURCE_PICKS, ["A"], None, 3, [], 0.2)
+    common.recommend_from(bundle, "softmax", common.SOURCE_USER, [], 7.0, 3, ["rock"], 0)
+    assert bundle.calls[0]["liked"] == ["A"] and bundle.calls[0]["tags"] is None
+    assert bundle.calls[1]["user_id"] == 7 and bundle.calls[1]["tags"] == ["rock"]
+
+
+def test_feedback_moves_artists_between_liked_and_excluded() -> None:
+    session = {**softmax.new_session(), "liked": ["A"]}
+    liked = softmax.apply_feedback(session, "B", "like")
+    assert liked["liked"] == ["A", "B"] and liked["excluded"] == []
+    disliked = softmax.apply_feedback(liked, "B", "dislike")
+    assert disliked["liked"] == ["A"] and disliked["excluded"] == ["B"]
+    assert session["liked"] == ["A"]  # the visitor's old state is not mutated
+
+
+def test_softmax_recommend_sends_the_session_lists() -> None:
+    bundle = StubBundle()
+    session = {**softmax.new_session(), "liked": ["A"], "excluded": ["B"]}
+    updated, results = softmax.recommend(bundle, session, 2, None, 0.0)
+    assert bundle.calls[-1]["liked"] == ["A"] and bundle.calls[-1]["exclude"] == ["B"]
+    assert [r["name"] for r in updated["results"]] == results["name"].tolist()
+    with pytest.raises(RecommenderInputError):
+        softmax.recommend(bundle, softmax.new_session(), 2, None, 0.0)
+
+
+def test_score_frame_orders_bars_by_rank() -> None:
+    frame = common.score_frame(result_rows([f"n{i}" for i in range(12)]))
+    assert frame["artist"].tolist() == sorted(frame["artist"].tolist())
+
+
+def test_jaccard_and_side_by_side() -> None:
+    lists = {"a": result_rows(["x", "y"], 1), "b": result_rows(["y", "z", "w"], 2)}
+    matrix = compare.jaccard(lists).set_index("model")
+    assert matrix.loc["a", "b"] == matrix.loc["b", "a"] == round(1 / 4, 3)
+    assert matrix.loc["a", "a"] == 1.0
+    table = compare.side_by_side(lists)
+    assert table["a"].tolist() == ["x", "y", ""] and len(table) == 3
+
+
+def test_compare_calls_every_model_with_the_same_input() -> None:
+    bundle = StubBundle()
+    lists = compare.compare(bundle, common.SOURCE_PICKS, ["A"], None, 2, None, 0.0)
+    assert set(lists) == set(bundle.model_names)
+    assert {c["liked"][0] for c in bundle.calls} == {"A"}
+
+
+def test_metrics_table_shows_spread_only_with_several_seeds() -> None:
+    metrics = {
+        "svd": {"mean": {"ndcg": 0.15, "coverage": 0.01}, "std": {"ndcg": 0.01}, "runs": [1, 2]},
+        "pop": {"mean": {"ndcg": 0.08}, "std": {"ndcg": 0.0}, "runs": [1]},
+    }
+    table = compare.metrics_table(metrics).set_index("model")
+    assert re.fullmatch(r"0\.15 ± 0\.01", table.loc["svd", "NDCG@10"])
+    assert table.loc["pop", "NDCG@10"] == "0.08"
+    long = compare.metrics_long(metrics, compare.QUALITY)
+    assert set(long["bar"]) == {"NDCG@10 · svd", "NDCG@10 · pop"}
+
+
+def test_map_highlights_listener_and_recommended_artists() -> None:
+    base = pd.DataFrame(
+        {
+            "x": np.arange(6.0),
+            "y": np.arange(6.0),
+            "name": list("abcdef"),
+            "group": ["rock"] * 6,
+            "listeners": [60, 50, 40, 30, 20, 10],
+        }
+    )
+    points = svd.highlighted_map(base, 2, yours=np.array([5]), recommended=np.array([0, 4]))
+    groups = dict(zip(points["name"], points["group"], strict=True))
+    assert groups == {"b": "rock", "c": "rock", "f": svd.YOURS, "a": svd.RECOMMENDED,
+                      "e": svd.RECOMMENDED}  # fmt: skip
+    colours = svd.colour_map(base)
+    assert colours[svd.RECOMMENDED] != colours["rock"]
