@@ -49,7 +49,7 @@ CSS = """
   border-radius: 8px; background: var(--background-fill-primary); font-size: 0.85em; }
 .artist-card .links a { margin-right: 8px; }
 .headline { display: flex; flex-wrap: wrap; gap: 12px; }
-.headline div { padding: 8px 14px; border-radius: 10px;
+.headline div { padding: 8px 14px; border-radius: 10px; max-width: 220px;
   background: var(--background-fill-secondary); }
 .headline b { display: block; font-size: 1.4em; }
 .notice { padding: 8px 12px; border-radius: 8px; background: var(--background-fill-secondary); }

@@ -61,6 +61,29 @@ def headline(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return headline_table(headline_stats(tables))
 
 
+HEADLINE_KEYS = (
+    "users",
+    "artists",
+    "listening_rows",
+    "total_plays",
+    "density",
+    "median_listeners_per_artist",
+    "top_1pct_play_share",
+    "tag_assignments",
+)
+
+
+def headline_cards(tables: dict[str, pd.DataFrame]) -> str:
+    """The few numbers that describe the dataset best, as cards (values formatted once by
+    recommenders.exploration so the table and the cards agree)."""
+    from recommenders.exploration import headline_stats, headline_table
+
+    stats = headline_stats(tables)
+    chosen = {key: stats[key] for key in HEADLINE_KEYS if key in stats}
+    table = headline_table(chosen)
+    return common.headline_html(dict(zip(table["statistic"], table["value"], strict=True)))
+
+
 def similar_model(bundle: Any) -> str:
     return next(m for m in (*SIMILAR_PREFERENCE, *bundle.model_names) if m in bundle.model_names)
 
@@ -82,7 +105,9 @@ def build(bundle: Any) -> None:
     )
     try:
         tables = bundle.exploration
-        gr.Dataframe(headline(tables), label="Headline numbers", interactive=False)
+        gr.HTML(headline_cards(tables))
+        with gr.Accordion("All headline numbers", open=False):
+            gr.Dataframe(headline(tables), label="Headline numbers", interactive=False)
     except (ImportError, KeyError, ValueError) as exc:  # an older bundle without the tables
         log.warning("exploration tables unavailable: %s", exc)
         gr.HTML(common.notice(f"Exploration data is not available in this bundle ({exc})."))

@@ -75,11 +75,19 @@ def shot(page, name: str, top=None) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
-def test_explore_shows_numbers_and_plots(page) -> None:
+def test_explore_shows_numbers_plots_and_an_artist(page) -> None:
     open_tab(page, "Explore")
-    page.get_by_text("Headline numbers").first.wait_for()
-    visible(page.locator("img[src*='plot_0']")).wait_for()
+    page.locator(".headline:visible").first.wait_for()
+    page.locator("img[src*='plot_0']:visible").first.wait_for()
     shot(page, "explore")
+    box = visible(page.get_by_label("Artist", exact=True))
+    box.click()
+    box.fill("Radiohead")
+    box.press("Enter")
+    visible(page.get_by_role("button", name="Look up")).click()
+    page.locator(".artist-card:visible", has_text="Radiohead").first.wait_for()
+    page.get_by_text("Similar artists").first.wait_for()
+    shot(page, "explore_lookup", visible(page.get_by_role("button", name="Look up")))
 
 
 def test_clustering_assigns_picks(page) -> None:
