@@ -206,3 +206,19 @@ def test_map_highlights_listener_and_recommended_artists() -> None:
                       "e": svd.RECOMMENDED}  # fmt: skip
     colours = svd.colour_map(base)
     assert colours[svd.RECOMMENDED] != colours["rock"]
+
+
+def test_bundle_source_precedence(tmp_path, monkeypatch) -> None:
+    import app
+
+    monkeypatch.setattr(app, "ROOT", tmp_path)
+    monkeypatch.delenv("RECOMMENDERS_HUB_REPO", raising=False)
+    monkeypatch.delenv("RECOMMENDERS_HUB_REVISION", raising=False)
+    assert app.bundle_source(None) == (None, None)  # nothing found: the app builds one
+    monkeypatch.setenv("RECOMMENDERS_HUB_REPO", "someone/lastfm-bundle")
+    monkeypatch.setenv("RECOMMENDERS_HUB_REVISION", "v1")
+    assert app.bundle_source(None) == ("someone/lastfm-bundle", "v1")
+    (tmp_path / "artifacts").mkdir()
+    (tmp_path / "artifacts" / "manifest.json").write_text("{}")
+    assert app.bundle_source(None) == (str(tmp_path / "artifacts"), None)
+    assert app.bundle_source("elsewhere/repo") == ("elsewhere/repo", None)
