@@ -250,6 +250,12 @@ def top_artist_names(bundle: Any, limit: int = PICKER_CHOICES) -> list[str]:
     return bundle.catalog.nlargest(limit, "listeners")["name"].tolist()
 
 
+@functools.lru_cache(maxsize=4)
+def label_choices(bundle: Any) -> list[str]:
+    """The most common tags/genres, computed once per bundle (every tab offers them)."""
+    return bundle.known_labels()[:LABEL_CHOICES]
+
+
 def artist_picker(bundle: Any, label: str = "Artists you like") -> gr.Dropdown:
     """A light multi-select: the most listened artists as choices, any other name can be typed
     (validated server-side by the Bundle), and typing fetches matching names from the server."""
@@ -284,7 +290,7 @@ def controls(bundle: Any) -> tuple[gr.Slider, gr.Dropdown, gr.Slider]:
     with gr.Row():
         k = gr.Slider(1, MAX_K_UI, value=DEFAULT_K, step=1, label="How many artists (k)")
         tags = gr.Dropdown(
-            choices=bundle.known_labels()[:LABEL_CHOICES],
+            choices=label_choices(bundle),
             multiselect=True,
             allow_custom_value=True,
             label="Only these tags / genres",
@@ -294,11 +300,6 @@ def controls(bundle: Any) -> tuple[gr.Slider, gr.Dropdown, gr.Slider]:
             0, 1, value=0, step=0.05, label="Fewer mainstream artists (popularity penalty)"
         )
     return k, tags, penalty
-
-
-def html_or_notice(available: bool, text: str) -> None:
-    if not available:
-        gr.HTML(notice(text))
 
 
 # -- the shared "who is asking" input ----------------------------------------------------------
