@@ -15,7 +15,7 @@ INPUTS = [
     {"liked": ["Britney Spears"]},
     {"liked": ["Metallica", "Iron Maiden", "Slayer"]},
     {"user_id": 2},
-    {"user_id": 1000},
+    {"user_id": 1001},
 ]
 # Threaded float maths (BLAS, torch) may reorder sums; metrics agree to this absolute tolerance.
 METRIC_TOLERANCE = 1e-6
