@@ -1,6 +1,8 @@
 """How the SVD model's hyper-parameters were chosen, and its final numbers.
 
     python -m benchmarks.tune_svd tune    # one-at-a-time sweeps on a validation split
+    python -m benchmarks.tune_svd grid    # joint grid of the levers the sweeps found
+    python -m benchmarks.tune_svd refine  # one-at-a-time around the grid's best
     python -m benchmarks.tune_svd final   # 3-seed protocol, fold-in vs learned pu, timings
 
 Tuning never looks at the seed-0 test pairs: it fits on 80 % of the seed-0 training pairs and
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 import time
 from pathlib import Path
@@ -44,6 +47,24 @@ SWEEPS: dict[str, list] = {
     "pos_low": [2.0, 3.0, 5.0],
 }
 FOLD_REGS = [0.01, 0.02, 0.05, 0.1, 0.2]  # fold-in L2, scanned on a fitted model (no refit)
+# Second stage: the levers the sweeps found (reg_all, neg_ratio, biased), jointly, each fit
+# scanned over fold-in L2 multiples of reg_all.
+GRID = {"reg_all": [0.1, 0.2, 0.4], "neg_ratio": [3.0, 5.0], "biased": [True, False]}
+FOLD_MULTIPLES = [1.0, 2.0, 4.0]
+# Third stage: around the grid's best (reg_all 0.1, neg_ratio 5, unbiased).
+REFINE_BASE = {"reg_all": 0.1, "neg_ratio": 5.0, "biased": False}
+REFINE = [
+    {},
+    {"reg_all": 0.07},
+    {"reg_all": 0.14},
+    {"neg_ratio": 8.0},
+    {"n_factors": 128},
+    {"n_epochs": 20},
+    {"lr_all": 0.005},
+    {"lr_all": 0.02},
+    {"neg_alpha": 0.3},
+    {"neg_alpha": 0.7},
+]
 
 
 def load_interactions() -> Interactions:
@@ -96,6 +117,30 @@ def tune(inter: Interactions, out: Path | None) -> None:
         out.write_text(json.dumps(results, indent=1))
 
 
+def grid(inter: Interactions, out: Path | None, refine: bool = False) -> None:
+    split = validation_split(inter)
+    results = []
+    if refine:
+        changes = [{**REFINE_BASE, **change} for change in REFINE]
+    else:
+        changes = [dict(zip(GRID, v, strict=True)) for v in itertools.product(*GRID.values())]
+    for change in changes:
+        cfg = dataclasses.replace(SVDConfig(), **change)
+        model = SVDModel(cfg)
+        start = time.perf_counter()
+        model.fit(split.train)
+        row: dict = dict(change)
+        row["fit_s"] = round(time.perf_counter() - start, 1)
+        for mult in FOLD_MULTIPLES:
+            model.config.fold_reg = mult * cfg.reg_all
+            row[f"ndcg_fold_reg={mult}x"] = round(evaluate_scorer(model.score, split)["ndcg"], 4)
+        row["ndcg_learned_pu"] = round(learned_pu_metrics(model, split)["ndcg"], 4)
+        print(json.dumps(row), flush=True)
+        results.append(row)
+    if out:
+        out.write_text(json.dumps(results, indent=1))
+
+
 def final(inter: Interactions) -> None:
     cfg = SVDConfig()
     print("config", json.dumps(dataclasses.asdict(cfg)))
@@ -134,11 +179,16 @@ def final(inter: Interactions) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("mode", choices=["tune", "final"])
+    parser.add_argument("mode", choices=["tune", "grid", "refine", "final"])
     parser.add_argument("--out", type=Path, default=None, help="write the tune results as JSON")
     args = parser.parse_args()
     inter = load_interactions()
-    tune(inter, args.out) if args.mode == "tune" else final(inter)
+    if args.mode == "tune":
+        tune(inter, args.out)
+    elif args.mode in ("grid", "refine"):
+        grid(inter, args.out, refine=args.mode == "refine")
+    else:
+        final(inter)
 
 
 if __name__ == "__main__":
