@@ -143,3 +143,12 @@ def test_real_data_fast_config_beats_popularity_clearly(lastfm_data):
     model = SVDModel(SVDConfig.fast()).fit(split.train)
     metrics = evaluate_scorer(model.score, split)
     assert metrics["ndcg"] > 0.12  # popularity: 0.083
+
+
+def test_score_leaves_the_callers_profile_untouched(model, interactions):
+    profile = interactions.profile_from_artists([100, 101, UNHEARD_ID])
+    profile.data[0] = 0.0  # an explicit zero, which scoring drops internally
+    before = (profile.data.copy(), profile.indices.copy(), profile.indptr.copy())
+    model.score(profile)
+    for got, want in zip((profile.data, profile.indices, profile.indptr), before, strict=True):
+        np.testing.assert_array_equal(got, want)

@@ -221,10 +221,11 @@ class SVDModel(Recommender):
     def fold_in(self, profiles: sp.csr_matrix) -> np.ndarray:
         """(n × n_factors) user vectors pu solved from profiles (closed form, see module doc)."""
         cfg = self.config
-        profiles = self._check_profiles(profiles)
+        profiles = self._check_profiles(profiles).copy()  # copy: never edit the caller's arrays
+        # Unheard artists carry no factors: drop them with explicit zeros.
+        profiles.data[~self.known_[profiles.indices]] = 0.0
         profiles.eliminate_zeros()
-        profiles = profiles[:, self.known_.nonzero()[0]]  # unheard artists carry no factors
-        cols = self.known_.nonzero()[0][profiles.indices]
+        cols = profiles.indices
         n = profiles.shape[0]
         kk = self.z_.shape[1]
         n_pos = np.diff(profiles.indptr).astype(np.float64)
