@@ -7,6 +7,16 @@
 
 Tuning never looks at the seed-0 test pairs: it fits on 80 % of the seed-0 training pairs and
 measures NDCG@10 on the other 20 % (ranking all artists not in that inner training part).
+
+Recorded (validation NDCG@10; start: 64 factors, 30 epochs, lr 0.01, reg 0.05, biased, 3
+negatives per positive, alpha 0.5, pos_low 3): start 0.139. Sweeps: reg 0.1 → 0.161 (0.02 →
+0.108); 5 negatives → 0.153 (1 → 0.094); alpha 0 → 0.115, alpha 1 → 0.083; unbiased 0.143;
+128 factors 0.148; epochs, lr, pos_low 2: ±0.002. Grid best: reg 0.1, 5 negatives, unbiased →
+0.172 (reg 0.2: ≤ 0.153, reg 0.4: ≤ 0.060). Refine around it: lr 0.02 → 0.174 (kept),
+128 factors → 0.179 (not kept: twice the fit time), 20 epochs 0.165, 8 negatives 0.167,
+reg 0.07 / 0.14: 0.168 / 0.161, alpha 0.3 / 0.7: 0.170 / 0.171. Fold-in L2 = reg_all (1×)
+was best or within 0.001 of 2× everywhere near the optimum. Fold-in beat Surprise's learned pu
+in every run (e.g. 0.174 vs 0.170 for the final config).
 """
 
 from __future__ import annotations
@@ -20,7 +30,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from recommenders.evaluation import (
     Split,
@@ -158,7 +167,9 @@ def final(inter: Interactions) -> None:
     start = time.perf_counter()
     full = SVDModel(cfg).fit(inter)
     print(f"full-data fit {time.perf_counter() - start:.1f} s")
+    print("artists with map coordinates", int(np.isfinite(full.embedding_2d()[:, 0]).sum()))
     profile = inter.matrix[[0]]
+    full.score(profile)  # warm-up
     times = []
     for _ in range(200):
         t = time.perf_counter()
@@ -174,7 +185,6 @@ def final(inter: Interactions) -> None:
         f"score latency median: existing user {1000 * np.median(times):.2f} ms, "
         f"new 5-artist profile {1000 * np.median(times_new):.2f} ms"
     )
-    assert sp.issparse(profile)
 
 
 def main() -> None:
