@@ -20,7 +20,8 @@ negatives replaced by their expectation (closed form, deterministic):
     b = Σ_pos z_i (r_i − μ − b_i) + c · Σ_j π_j z_j (neg_rating − μ − b_j)
     c = neg_ratio · n_pos,  λ = fold_reg · (n_pos + c),  x = A⁻¹ b
 
-and score = μ + bi + pu·qi (bu is constant per user and does not change the ranking).
+and score = μ + bi + pu·qi (bu is constant per user and does not change the ranking; it is
+solved even for an unbiased fit so pu need not absorb the user's rating level).
 The two Σ_j π_j terms are (k+1)² and (k+1) numbers computed once at fit time.
 """
 
