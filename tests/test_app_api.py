@@ -126,3 +126,17 @@ def test_explore_lookup_and_plots(client) -> None:
     )
     plots = client.predict(api_name="/explore_plots")
     assert len(plots) >= 1 and all(Path(p["image"]).suffix == ".png" for p in plots)
+
+
+def test_tag_filter_and_popularity_penalty_reach_the_bundle(client) -> None:
+    def listeners(tags: list[str], penalty: float) -> pd.DataFrame:
+        *_, csv_path, _status = client.predict(
+            SEED_PICKS, 10, tags, penalty, api_name="/softmax_recommend"
+        )
+        return pd.read_csv(csv_path)
+
+    plain, niche = listeners([], 0.0), listeners([], 1.0)
+    assert niche["listeners"].mean() < plain["listeners"].mean()
+    jazz = listeners(["jazz"], 0.0)
+    labels = (jazz["tags"].fillna("") + "|" + jazz["spotify_genres"].fillna("")).str.lower()
+    assert len(jazz) > 0 and labels.map(lambda t: "jazz" in t.split("|")).all()

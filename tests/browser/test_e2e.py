@@ -66,6 +66,15 @@ def pick(page, names: list[str]) -> None:
     page.keyboard.press("Escape")
 
 
+def wait_until_gone(page, name: str) -> None:
+    """Wait until no card title ends with ``name`` (the cards re-render after feedback)."""
+    page.wait_for_function(  # only visible cards: other tabs keep theirs in the DOM
+        "name => ![...document.querySelectorAll('.artist-card .title')]"
+        ".some(t => t.offsetParent !== null && t.innerText.endsWith(name))",
+        arg=name,
+    )
+
+
 def shot(page, name: str, top=None) -> None:
     """A 1280×800 screenshot, scrolled so that ``top`` (a locator) starts the view."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -121,14 +130,21 @@ def test_softmax_cards_thumbs_up_and_escaping(page) -> None:
     shot(page, "softmax", visible(page.get_by_text("How many artists (k)")))
 
     visible(page.get_by_role("button", name="👍 More like this")).click()
-    page.wait_for_function(
-        "name => ![...document.querySelectorAll('.artist-card .title')]"
-        ".some(t => t.innerText.endsWith(name))",
-        arg=first,
-    )
+    wait_until_gone(page, first)
     assert page.locator(".artist-card:visible .title").count() >= 1
     # the thumbs-up artist joined the liked list shown in the picker
     page.locator(".token:visible", has_text=first).first.wait_for()
+
+    second = page.locator(".artist-card:visible .title").first.inner_text().split(". ", 1)[1]
+    visible(page.get_by_role("button", name="Not for me")).click()
+    page.get_by_text(f"Not for me: {second}").first.wait_for()
+    wait_until_gone(page, second)
+    assert page.locator(".artist-card:visible .title").count() >= 1
+
+    with page.expect_download() as download:
+        visible(page.get_by_role("button", name="Download CSV")).click()
+    text = Path(download.value.path()).read_text()
+    assert text.startswith("rank,artist_id,name,score") and second not in text
     assert page.locator("img[src='x']").count() == 0
     assert page.dialogs == []
 
