@@ -152,3 +152,9 @@ def test_score_leaves_the_callers_profile_untouched(model, interactions):
     model.score(profile)
     for got, want in zip((profile.data, profile.indices, profile.indptr), before, strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+def test_one_profile_scores_like_the_same_row_in_a_large_batch(model, interactions):
+    batch = model.score(interactions.matrix[:40])
+    one = model.score(interactions.matrix[[7]])
+    np.testing.assert_allclose(one[0], batch[7], rtol=1e-5, atol=1e-5)
