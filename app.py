@@ -69,7 +69,7 @@ def load_or_build(artifacts: str | None) -> Any:
 
 def build_demo(bundle: Any) -> gr.Blocks:
     """The whole app for one loaded bundle; each tab lives in its own ui module."""
-    from ui import clustering, common, compare, explore, softmax, svd
+    from ui import clustering, compare, explore, softmax, svd
 
     with gr.Blocks(title=TITLE) as demo:
         gr.Markdown(
@@ -92,13 +92,14 @@ def build_demo(bundle: Any) -> gr.Blocks:
             "public Spotify snapshot. Scores are model scores, not probabilities."
         )
     demo.queue(default_concurrency_limit=RECOMMEND_CONCURRENCY, max_size=256)
-    demo.css_for_launch = common.CSS  # type: ignore[attr-defined]
     return demo
 
 
-def launch_options(demo: gr.Blocks) -> dict[str, Any]:
-    """Gradio 6 takes theme and css in launch(), not in gr.Blocks()."""
-    return {"css": getattr(demo, "css_for_launch", None), "theme": gr.themes.Soft()}
+def launch_options() -> dict[str, Any]:
+    """Gradio 6 takes theme and css in launch(), not in gr.Blocks(): pass these to launch()."""
+    from ui.common import CSS
+
+    return {"css": CSS, "theme": gr.themes.Soft()}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -113,9 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     bundle = load_or_build(args.artifacts)
     demo = build_demo(bundle)
-    demo.launch(
-        server_name=args.host, server_port=args.port, show_error=False, **launch_options(demo)
-    )
+    demo.launch(server_name=args.host, server_port=args.port, show_error=False, **launch_options())
     return 0
 
 
