@@ -98,8 +98,10 @@ def build(bundle: Any) -> None:
                     with gr.Column(min_width=220):
                         gr.HTML(common.artist_card(row))
                         with gr.Row():
-                            up = gr.Button("👍 More like this", size="sm")
-                            down = gr.Button("Not for me", size="sm", variant="secondary")
+                            up = gr.Button("👍 More like this", size="sm", min_width=60)
+                            down = gr.Button(
+                                "Not for me", size="sm", variant="secondary", min_width=60
+                            )
                     for button, verdict in ((up, "like"), (down, "dislike")):
                         button.click(
                             _feedback_handler(bundle, str(row["name"]), verdict),

@@ -71,6 +71,19 @@ def highlighted_map(
     return pd.concat([top, mine, recs])[["x", "y", "name", "group"]]
 
 
+def example_map(bundle: Any, base: pd.DataFrame) -> pd.DataFrame:
+    """The map a visitor sees first: the first example picks and their recommendations.
+
+    It also puts both highlight groups in the plot from the start: Gradio's plot keeps the
+    colour domain of its first data, so groups that only appear later would not be drawn.
+    """
+    picks = common.EXAMPLE_PICKS[0]
+    ids = bundle.resolve_artists(picks)
+    recommended = bundle.recommend(MODEL, liked=ids, k=common.DEFAULT_K)["artist_id"].to_numpy()
+    columns = bundle.interactions.artist_columns
+    return highlighted_map(base, MAP_POINTS, columns(np.asarray(ids)), columns(recommended))
+
+
 def listener_artists(
     bundle: Any, source: str, picks: list[str] | None, user_id: object
 ) -> pd.DataFrame:
@@ -109,13 +122,15 @@ def build(bundle: Any) -> None:
             cards = gr.HTML()
     download = gr.DownloadButton("Download CSV", value=None)
     artist_map = gr.ScatterPlot(
-        highlighted_map(base, MAP_POINTS, np.array([], int), np.array([], int)),
+        example_map(bundle, base),
         x="x",
         y="y",
         color="group",
         color_map=colour_map(base),
         tooltip=["name", "group"],
-        title=f"Artist map (the {MAP_POINTS:,} most listened artists; hover for names)",
+        title=f"Artist map: the {MAP_POINTS:,} most listened artists by main tag; ★ = the "
+        "listener's and the recommended artists (hover for names)",
+        caption=f"Before your first request the map shows {', '.join(common.EXAMPLE_PICKS[0])}.",
         height=520,
     )
 

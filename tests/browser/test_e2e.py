@@ -81,7 +81,13 @@ def shot(page, name: str, top=None) -> None:
     if top is not None:
         top.evaluate("e => e.scrollIntoView({block: 'start'})")
         page.wait_for_timeout(500)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    from PIL import Image  # a 128-colour palette keeps the committed PNGs small
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=128)
+    small.save(path, optimize=True)
 
 
 def test_explore_shows_numbers_plots_and_an_artist(page) -> None:
