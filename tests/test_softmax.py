@@ -56,9 +56,19 @@ def test_unlistened_artist_ranks_last(fitted: SoftmaxModel, blocks: Interactions
     assert np.all(np.isfinite(scores))
 
 
-def test_scores_are_log_probabilities(fitted: SoftmaxModel, blocks: Interactions) -> None:
-    scores = fitted.score(blocks.matrix[:3])
+def test_without_skip_scores_are_log_probabilities(blocks: Interactions) -> None:
+    model = SoftmaxModel(_config(epochs=5, skip_weight=0.0)).fit(blocks)
+    assert model.skip_.shape == (0, 0)
+    scores = model.score(blocks.matrix[:3])
     assert np.allclose(np.exp(scores[:, :12]).sum(axis=1), 1.0, atol=1e-4)
+
+
+def test_skip_adds_item_item_scores(fitted: SoftmaxModel, blocks: Interactions) -> None:
+    plain = SoftmaxModel(_config(skip_weight=0.0)).fit(blocks)
+    profile = blocks.profile_from_artists([100])
+    lift = fitted.score(profile)[0] - plain.score(profile)[0]
+    # Same seed, same networks: the difference is the skip, which favours artist 0's block.
+    assert lift[1:6].min() > lift[6:12].max()
 
 
 def test_similar_uses_output_embeddings(fitted: SoftmaxModel) -> None:

@@ -10,11 +10,12 @@ data (Liang et al. 2018, "Variational Autoencoders for Collaborative Filtering")
     logits = z W_out + b_out                        (n × n_outputs), softmax over artists
     loss = −Σ_i x_i log softmax(logits)_i           multinomial log-likelihood of the full row
 
-Artists nobody listened to in training cannot be learned: the input layer covers artists with at
-least one listener, the softmax those with ``min_listeners`` or more (the rest of the catalogue
-is scored below every learned artist, ordered by listeners). ``n_models`` networks trained from
-different seeds are averaged (their log-probabilities) to reduce variance. Training uses torch;
-scoring is plain numpy on the saved float32 weights, so it needs no torch at serving time.
+Artists too rare in training cannot be learned: the input layer covers artists with at least
+``input_min_listeners`` listeners, the softmax those with ``min_listeners`` or more (the rest of
+the catalogue scores below every learned artist, ordered by listeners). A linear item-item skip
+(closed form, EASE) is added to the log-probabilities of the well-known artists. ``n_models``
+networks trained from different seeds are averaged (their log-probabilities). Training uses
+torch; scoring is plain numpy on the saved float32 weights, so serving needs no torch.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ class SoftmaxConfig:
     lr: float = 1e-3
     weight_decay: float = 0.0  # L2 penalty on the weights, added to the loss per batch
     n_models: int = 1  # networks (seeds seed, seed+1, ...) whose log-probabilities are averaged
+    skip_weight: float = 5.0  # weight of the linear item-item skip added to the log-probs; 0 = off
+    skip_min_listeners: int = 5  # training listeners an artist needs to be in the skip
+    skip_l2: float = 200.0  # ridge penalty of the closed-form skip
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -72,6 +76,11 @@ class SoftmaxConfig:
                 raise RecommenderInputError(
                     f"{field} must be a positive integer, got {getattr(self, field)!r}."
                 )
+        if self.skip_weight < 0 or self.skip_l2 <= 0:
+            raise RecommenderInputError(
+                f"skip_weight must be ≥ 0 and skip_l2 > 0, got {self.skip_weight!r}, "
+                f"{self.skip_l2!r}."
+            )
         if self.latent < 0:
             raise RecommenderInputError(f"latent must be ≥ 0, got {self.latent!r}.")
 
@@ -116,7 +125,30 @@ class SoftmaxModel(Recommender):
                 torch.manual_seed(cfg.seed + 1000 * m)
                 rng = np.random.default_rng(cfg.seed + 1000 * m)
                 self.nets_.append(self._train_one(x_in, y_dense, rng))
+        self._fit_skip(interactions.matrix, listeners)
         return self
+
+    def _fit_skip(self, matrix: sp.csr_matrix, listeners: np.ndarray) -> None:
+        """Closed-form linear item-item skip (EASE, Steck 2019) on the binary rows.
+
+        S = I − P / diag(P), P = (XᵀX + λI)⁻¹ over artists with ≥ ``skip_min_listeners``
+        listeners: (n_skip × n_skip). It catches pairwise co-listening that the narrow tanh
+        bottleneck smooths away.
+        """
+        cfg = self.config
+        floor = max(cfg.skip_min_listeners, cfg.min_listeners)
+        self.skip_items_ = np.flatnonzero(listeners >= floor).astype(np.int64)
+        if cfg.skip_weight == 0 or len(self.skip_items_) == 0:
+            self.skip_items_ = self.skip_items_[:0]
+            self.skip_ = np.zeros((0, 0), dtype=np.float32)
+            return
+        x = _input_rows(matrix, "binary").tocsc()[:, self.skip_items_].astype(np.float64)
+        gram = (x.T @ x).toarray()
+        gram[np.diag_indices_from(gram)] += cfg.skip_l2
+        p = np.linalg.inv(gram)
+        skip = p / (-np.diag(p))
+        skip[np.diag_indices_from(skip)] = 0.0
+        self.skip_ = skip.astype(np.float32)
 
     def _train_one(
         self, x_in: sp.csr_matrix, y_dense: Any, rng: np.random.Generator
@@ -185,7 +217,8 @@ class SoftmaxModel(Recommender):
 
     # -- scoring ---------------------------------------------------------------------------------
     def score(self, profiles: sp.csr_matrix) -> np.ndarray:
-        """(n × n_artists) float32 mean log-probabilities of the networks (eval mode, no mask).
+        """(n × n_artists) float32: mean log-probabilities of the networks (eval mode, no mask)
+        plus ``skip_weight`` × the item-item skip scores of the binary profile.
 
         Artists outside the softmax score below the lowest learned artist of each row, ordered
         by listeners, so rankings stay total.
@@ -198,6 +231,10 @@ class SoftmaxModel(Recommender):
         for net in self.nets_:
             logp += _log_softmax(self._forward(net, x))
         logp /= len(self.nets_)
+        if len(self.skip_items_):
+            binary = _input_rows(profiles, "binary")[:, self.skip_items_]
+            skip_pos = np.searchsorted(self.out_items_, self.skip_items_)
+            logp[:, skip_pos] += self.config.skip_weight * np.asarray(binary @ self.skip_)
         result = np.empty((profiles.shape[0], self.n_artists_), dtype=np.float32)
         floor = logp.min(axis=1, keepdims=True) - 1.0
         tie = 0.5 * self.listeners_ / (self.listeners_.max() + 1.0)
@@ -238,6 +275,8 @@ class SoftmaxModel(Recommender):
             "in_items": self.in_items_,
             "out_items": self.out_items_,
             "listeners": self.listeners_,
+            "skip_items": self.skip_items_,
+            "skip": self.skip_,
         }
         for m, net in enumerate(self.nets_):
             arrays.update({f"net{m}.{k}": v for k, v in net.items()})
@@ -250,6 +289,8 @@ class SoftmaxModel(Recommender):
         self.in_items_ = arrays["in_items"]
         self.out_items_ = arrays["out_items"]
         self.listeners_ = arrays["listeners"]
+        self.skip_items_ = arrays["skip_items"]
+        self.skip_ = arrays["skip"]
         self.nets_ = []
         for m in range(int(state["n_nets"])):
             prefix = f"net{m}."
