@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from threadpoolctl import threadpool_limits
 
 ROOT = Path(__file__).resolve().parent
 TITLE = "Last.fm artist recommender"
-RECOMMEND_CONCURRENCY = 4  # recommend calls take a few ms of numpy; more threads only contend
+RECOMMEND_CONCURRENCY = 2  # recommend calls take a few ms of numpy; more threads only contend
 
 
 def bundle_source(artifacts: str | None) -> tuple[str | None, str | None]:
@@ -28,17 +29,9 @@ def bundle_source(artifacts: str | None) -> tuple[str | None, str | None]:
         return artifacts, None
     if (ROOT / "artifacts" / "manifest.json").is_file():
         return str(ROOT / "artifacts"), None
-    try:
-        from recommenders.hub import bundle_source_from_env
-    except ImportError:
-        repo = os.environ.get("RECOMMENDERS_HUB_REPO") or None
-        return repo, (os.environ.get("RECOMMENDERS_HUB_REVISION") or None) if repo else None
-    found = bundle_source_from_env()
-    if found is None:
-        return None, None
-    if isinstance(found, tuple):
-        return str(found[0]), found[1]
-    return str(found), None
+    from recommenders.hub import bundle_source_from_env
+
+    return bundle_source_from_env() or (None, None)
 
 
 def load_or_build(artifacts: str | None) -> Any:
@@ -112,6 +105,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # One request scores one profile: BLAS threads only contend with the server's own threads.
+    threadpool_limits(1)
+    # Gradio recomputes its queue analytics (a pandas groupby over up to 10,000 past events) after
+    # every event by default: a third of the server's time under load. Refresh every 100 events.
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
+    os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "2000")
     bundle = load_or_build(args.artifacts)
     demo = build_demo(bundle)
     demo.launch(server_name=args.host, server_port=args.port, show_error=False, **launch_options())

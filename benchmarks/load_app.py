@@ -1,13 +1,15 @@
 """Load test of the Gradio app on loopback: start time, page size, memory, and latency under
-concurrent clients.
+concurrent clients, side by side with a Gradio app that does nothing (the floor).
 
-    python benchmarks/load_app.py --artifacts /tmp/app_bundle [--clients 20] [--requests 10]
+    python benchmarks/load_app.py --artifacts artifacts --clients 20 50 \\
+        --client gradio_client rest --peer-noop
 
-Starts `python app.py --artifacts ...` on a free port, measures the time to the first HTTP 200,
-the bytes of GET / (raw and gzip), the app's resident memory (psutil, with children), then runs
-``--clients`` gradio_client clients in threads, each sending ``--requests`` calls to the recommend
-endpoint, and prints a markdown table. Targets: zero errors, p50 ≤ 300 ms, p95 ≤ 1 s, start
-≤ 10 s, RSS ≤ 1.5 GB.
+Starts `python app.py --artifacts ...` on a free port (127.0.0.1), measures the time to the first
+HTTP 200, the bytes of GET / (raw and gzip) and the resident memory after a warm-up (psutil, with
+children), then for each load generator and each level runs that many clients in threads, each
+sending ``--requests`` calls to the recommend endpoint (bounded by ``--max-seconds``), and prints
+markdown tables. With ``--peer-noop`` the same load hits benchmarks/noop_app.py. Targets: zero
+errors, p50 ≤ 300 ms, p95 ≤ 1 s, start ≤ 10 s, RSS ≤ 1.5 GB, RSS growth ≤ 10% after warm-up.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gzip
-import statistics
 import sys
 import threading
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -79,10 +81,12 @@ class RestClient:
 
         self.url = url.rstrip("/")
         self.http = httpx.Client(timeout=60)
+        # One session per client, as one browser tab has: Gradio sets up state once per session.
+        self.session_hash = uuid.uuid4().hex
 
     def predict(self, *args: object, api_name: str) -> str:
         call = f"{self.url}/gradio_api/call{api_name}"
-        event = self.http.post(call, json={"data": list(args)})
+        event = self.http.post(call, json={"data": list(args), "session_hash": self.session_hash})
         event.raise_for_status()
         stream = self.http.get(f"{call}/{event.json()['event_id']}")
         stream.raise_for_status()
@@ -92,7 +96,12 @@ class RestClient:
 
 
 def load_test(
-    url: str, endpoint: str, clients: int, requests: int, kind: str = "gradio_client"
+    url: str,
+    endpoint: str,
+    clients: int,
+    requests: int,
+    kind: str = "gradio_client",
+    max_seconds: float = 120.0,
 ) -> tuple[list[float], list[str], float]:
     """Latencies (s) of every successful call, error messages, and wall time of the run."""
     from gradio_client import Client
@@ -109,7 +118,10 @@ def load_test(
 
     def worker(number: int, client: Client | RestClient) -> None:
         barrier.wait()
+        deadline = time.perf_counter() + max_seconds
         for i in range(requests):
+            if time.perf_counter() > deadline:
+                break
             args = make_args(PICKS[(number + i) % len(PICKS)], 10)
             started = time.perf_counter()
             try:
@@ -130,58 +142,104 @@ def load_test(
     return latencies, errors, time.perf_counter() - started
 
 
+def measure_level(
+    url: str, pid: int, endpoint: str, clients: int, requests: int, kind: str, seconds: float
+) -> dict[str, object]:
+    """One load level: latencies, errors, throughput, server CPU and RSS after it."""
+    cpu_before = cpu_seconds(pid)
+    latencies, errors, wall = load_test(url, endpoint, clients, requests, kind, seconds)
+    ms = np.array(latencies) * 1000
+    return {
+        "clients": clients,
+        "kind": kind,
+        "sent": len(latencies) + len(errors),
+        "errors": errors,
+        "p50": float(np.percentile(ms, 50)) if len(ms) else float("nan"),
+        "p95": float(np.percentile(ms, 95)) if len(ms) else float("nan"),
+        "p99": float(np.percentile(ms, 99)) if len(ms) else float("nan"),
+        "throughput": len(ms) / wall,
+        "cpu_ms": (cpu_seconds(pid) - cpu_before) / max(1, len(ms)) * 1000,
+        "rss": rss_mb(pid),
+    }
+
+
+def run_server(
+    script: Path, artifacts: Path, args: argparse.Namespace
+) -> tuple[dict[str, float], list[dict[str, object]]]:
+    """Start one server, measure start-up, page and memory, then every load level."""
+    with running_app(artifacts, script=script) as (url, start_seconds, pid):
+        raw, zipped = page_bytes(url)
+        if script.name == "app.py":
+            warm_up(url)
+        # Warm-up load so caches, sessions and allocator pools exist before memory is compared.
+        load_test(url, args.endpoint, 4, 5, "rest", args.max_seconds)
+        facts = {"start": start_seconds, "page": raw, "page_gzip": zipped, "rss_warm": rss_mb(pid)}
+        levels = [
+            measure_level(url, pid, args.endpoint, n, args.requests, kind, args.max_seconds)
+            for kind in args.client
+            for n in args.clients
+        ]
+    return facts, levels
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--artifacts", type=Path, default=ROOT / "artifacts", help="bundle")
-    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--clients", type=int, nargs="+", default=[20], help="load levels")
     parser.add_argument("--requests", type=int, default=10, help="requests per client")
+    parser.add_argument("--max-seconds", type=float, default=120.0, help="bound per level")
     parser.add_argument("--endpoint", choices=sorted(ENDPOINTS), default="softmax_recommend")
     parser.add_argument(
         "--client",
         choices=["gradio_client", "rest"],
-        default="gradio_client",
-        help="load generator: gradio_client (default) or plain REST calls (lighter)",
+        nargs="+",
+        default=["gradio_client"],
+        help="load generators: gradio_client and/or plain REST calls (lighter on the CPU)",
+    )
+    parser.add_argument(
+        "--peer-noop",
+        action="store_true",
+        help="also run the same load against a Gradio app that does nothing (the floor)",
     )
     args = parser.parse_args(argv)
 
-    with running_app(args.artifacts) as (url, start_seconds, pid):
-        raw, zipped = page_bytes(url)
-        warm_up(url)
-        rss_before = rss_mb(pid)
-        cpu_before = cpu_seconds(pid)
-        latencies, errors, wall = load_test(
-            url, args.endpoint, args.clients, args.requests, args.client
-        )
-        server_cpu = cpu_seconds(pid) - cpu_before
-        rss_after = rss_mb(pid)
+    servers = {"app": ROOT / "app.py"}
+    if args.peer_noop:
+        servers["no-op Gradio app"] = ROOT / "benchmarks" / "noop_app.py"
+    results = {name: run_server(script, args.artifacts, args) for name, script in servers.items()}
 
-    ms = np.array(latencies) * 1000
-    total = args.clients * args.requests
-    pct = (lambda q: f"{np.percentile(ms, q):.0f}") if len(ms) else (lambda q: "n/a")
-    rows = [
-        ("start → first HTTP 200", f"{start_seconds:.1f} s", "≤ 10 s"),
-        ("index page (GET /)", f"{raw / 1e3:.0f} kB ({zipped / 1e3:.0f} kB gzip)", ""),
-        ("app RSS after start", f"{rss_before:.0f} MB", "≤ 1,500 MB"),
-        ("app RSS after load", f"{rss_after:.0f} MB", "≤ 1,500 MB"),
-        (
-            f"requests (/{args.endpoint}, {args.client})",
-            f"{total} ({args.clients} clients × {args.requests})",
-            "",
-        ),
-        ("errors", f"{len(errors)}", "0"),
-        ("latency p50", f"{pct(50)} ms", "≤ 300 ms"),
-        ("latency p95", f"{pct(95)} ms", "≤ 1,000 ms"),
-        ("latency p99", f"{pct(99)} ms", ""),
-        ("latency mean", f"{statistics.fmean(ms):.0f} ms" if len(ms) else "n/a", ""),
-        ("throughput", f"{len(ms) / wall:.1f} req/s", ""),
-        ("app CPU per request", f"{server_cpu / max(1, total) * 1000:.0f} ms", ""),
-    ]
+    facts = results["app"][0]
     print("| measure | value | target |\n|---|---|---|")
-    for name, value, target in rows:
-        print(f"| {name} | {value} | {target} |")
-    for message in errors[:5]:
-        print(f"error: {message}", file=sys.stderr)
-    return 1 if errors else 0
+    print(f"| start → first HTTP 200 | {facts['start']:.1f} s | ≤ 10 s |")
+    print(
+        f"| index page (GET /) | {facts['page'] / 1e3:.0f} kB "
+        f"({facts['page_gzip'] / 1e3:.0f} kB gzip) |  |"
+    )
+    print(f"| app RSS after warm-up | {facts['rss_warm']:.0f} MB | ≤ 1,500 MB |")
+    print()
+    print(
+        f"/{args.endpoint}, {args.requests} requests per client, loopback; "
+        "RSS growth is against the RSS after warm-up.\n"
+    )
+    print(
+        "| server | load generator | clients | sent | errors | p50 ms | p95 ms | p99 ms | "
+        "req/s | server CPU ms/req | RSS MB (growth) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    failed = False
+    for name, (server_facts, levels) in results.items():
+        for level in levels:
+            growth = (level["rss"] / server_facts["rss_warm"] - 1) * 100
+            print(
+                f"| {name} | {level['kind']} | {level['clients']} | {level['sent']} | "
+                f"{len(level['errors'])} | {level['p50']:.0f} | {level['p95']:.0f} | "
+                f"{level['p99']:.0f} | {level['throughput']:.1f} | {level['cpu_ms']:.0f} | "
+                f"{level['rss']:.0f} ({growth:+.1f}%) |"
+            )
+            failed |= bool(level["errors"])
+            for message in level["errors"][:3]:
+                print(f"error: {message}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

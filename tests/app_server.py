@@ -64,15 +64,17 @@ def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 90.0) ->
 
 
 @contextmanager
-def running_app(bundle_dir: Path, log_path: Path | None = None) -> Iterator[tuple[str, float, int]]:
-    """Start `python app.py --artifacts bundle_dir` on a free port; yields (url, start seconds,
-    pid) and stops the process afterwards."""
+def running_app(
+    bundle_dir: Path, log_path: Path | None = None, script: Path = ROOT / "app.py"
+) -> Iterator[tuple[str, float, int]]:
+    """Start `python app.py --artifacts bundle_dir` (or another ``script`` taking the same
+    arguments) on a free port; yields (url, start seconds, pid) and stops the process after."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "--artifacts", str(bundle_dir), "--port", str(port)],
+        [sys.executable, str(script), "--artifacts", str(bundle_dir), "--port", str(port)],
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,

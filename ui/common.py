@@ -6,16 +6,21 @@ Every dataset string (artist names, tags, genres, explanations) reaches HTML onl
 
 from __future__ import annotations
 
+import csv
 import functools
 import hashlib
 import html
+import io
 import math
+import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
 import gradio as gr
+import numpy as np
 import pandas as pd
 
 from recommenders.errors import RecommenderInputError
@@ -227,16 +232,42 @@ def display_table(results: pd.DataFrame, columns: list[str] | None = None) -> pd
     return table
 
 
+CSV_DIR = Path(tempfile.gettempdir()) / "lastfm-recommender-csv"
+
+
 def export_csv(results: pd.DataFrame, stem: str) -> str:
-    """Write the results to a fresh temporary CSV (lists joined by '|') and return its path."""
-    table = results.copy()
-    for column in ("tags", "spotify_genres"):
-        if column in table:
-            table[column] = table[column].map(lambda v: "|".join(list(v or [])))
-    directory = Path(tempfile.mkdtemp(prefix="recommendations-"))
-    path = directory / f"{stem}.csv"
-    table.to_csv(path, index=False)
+    """Write the results as CSV (lists joined by '|') and return the file's path.
+
+    Files are named by their content's hash in one folder, so repeated requests reuse a file
+    instead of leaving a new temporary folder behind on every click. Written with the csv module:
+    pandas' writer costs more than the whole recommendation for ten rows.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(results.columns)
+    for row in results.itertuples(index=False):
+        writer.writerow(
+            "|".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else _cell(v)
+            for v in row
+        )
+    text = buffer.getvalue()
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+    path = CSV_DIR / digest / f"{stem}.csv"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
     return str(path)
+
+
+def _cell(value: object) -> object:
+    """Missing values as empty cells, as pandas writes them."""
+    return (
+        ""
+        if value is None or value is pd.NA or (isinstance(value, float) and value != value)
+        else value
+    )
 
 
 def score_frame(results: pd.DataFrame) -> pd.DataFrame:

@@ -99,6 +99,27 @@ def _input_rows(matrix: sp.csr_matrix, weighting: str) -> sp.csr_matrix:
     return m
 
 
+def _select_columns(matrix: sp.csr_matrix, lookup: np.ndarray) -> sp.csr_matrix:
+    """The columns of ``matrix`` that ``lookup`` maps to ≥ 0, renumbered by it.
+
+    lookup: (n_columns,) new column index, or -1 to drop. Much faster than scipy's fancy column
+    indexing for the one-row profiles served per request.
+    """
+    new = lookup[matrix.indices]
+    keep = new >= 0
+    kept = np.concatenate(([0], np.cumsum(keep)))
+    return sp.csr_matrix(
+        (matrix.data[keep], new[keep], kept[matrix.indptr]),
+        shape=(matrix.shape[0], int(lookup.max()) + 1),
+    )
+
+
+def _lookup(items: np.ndarray, n_columns: int) -> np.ndarray:
+    lookup = np.full(n_columns, -1, dtype=np.int64)
+    lookup[items] = np.arange(len(items))
+    return lookup
+
+
 class SoftmaxModel(Recommender):
     name = "softmax"
     Config = SoftmaxConfig
@@ -109,6 +130,7 @@ class SoftmaxModel(Recommender):
 
         cfg = self.config
         self._remember_shape(interactions)
+        self.__dict__.pop("_lookups", None)
         x = _input_rows(interactions.matrix, cfg.input_weighting)
         target = _input_rows(interactions.matrix, cfg.target_weighting)
         listeners = interactions.listeners()
@@ -224,7 +246,9 @@ class SoftmaxModel(Recommender):
         by listeners, so rankings stay total.
         """
         profiles = self._check_profiles(profiles)
-        x = _input_rows(profiles, self.config.input_weighting)[:, self.in_items_]
+        x = _select_columns(
+            _input_rows(profiles, self.config.input_weighting), self._column_lookup("in_items_")
+        )
         norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
         x = sp.diags(1.0 / np.maximum(norms, 1e-12)).astype(np.float32) @ x
         logp = np.zeros((profiles.shape[0], len(self.out_items_)), dtype=np.float32)
@@ -232,7 +256,9 @@ class SoftmaxModel(Recommender):
             logp += _log_softmax(self._forward(net, x))
         logp /= len(self.nets_)
         if len(self.skip_items_):
-            binary = _input_rows(profiles, "binary")[:, self.skip_items_]
+            binary = _select_columns(
+                _input_rows(profiles, "binary"), self._column_lookup("skip_items_")
+            )
             skip_pos = np.searchsorted(self.out_items_, self.skip_items_)
             logp[:, skip_pos] += self.config.skip_weight * np.asarray(binary @ self.skip_)
         result = np.empty((profiles.shape[0], self.n_artists_), dtype=np.float32)
@@ -241,6 +267,13 @@ class SoftmaxModel(Recommender):
         result[:] = floor + tie[None, :]
         result[:, self.out_items_] = logp
         return result
+
+    def _column_lookup(self, name: str) -> np.ndarray:
+        """Cached column lookup (see _select_columns) for ``in_items_`` or ``skip_items_``."""
+        cache = self.__dict__.setdefault("_lookups", {})
+        if name not in cache:
+            cache[name] = _lookup(getattr(self, name), self.n_artists_)
+        return cache[name]
 
     @staticmethod
     def _forward(net: dict[str, np.ndarray], x: sp.csr_matrix) -> np.ndarray:
