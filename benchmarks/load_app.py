@@ -23,6 +23,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import psutil
@@ -95,6 +96,27 @@ class RestClient:
         return stream.text
 
 
+def make_clients(url: str, clients: int, kind: str) -> list:
+    from gradio_client import Client
+
+    if kind == "rest":
+        return [RestClient(url) for _ in range(clients)]
+    return [Client(url, verbose=False, download_files=False) for _ in range(clients)]
+
+
+def soak(
+    url: str, pid: int, endpoint: str, clients: int, rounds: int, max_seconds: float
+) -> list[float]:
+    """RSS (MB) after each round of the same ``clients`` REST clients sending 10 requests each:
+    with sessions already made, memory that keeps growing round after round is a leak."""
+    pool = make_clients(url, clients, "rest")
+    rss = []
+    for _ in range(rounds):
+        load_test(url, endpoint, clients, 10, "rest", max_seconds, pool=pool)
+        rss.append(rss_mb(pid))
+    return rss
+
+
 def load_test(
     url: str,
     endpoint: str,
@@ -102,21 +124,21 @@ def load_test(
     requests: int,
     kind: str = "gradio_client",
     max_seconds: float = 120.0,
+    pool: list | None = None,
 ) -> tuple[list[float], list[str], float]:
-    """Latencies (s) of every successful call, error messages, and wall time of the run."""
-    from gradio_client import Client
+    """Latencies (s) of every successful call, error messages, and wall time of the run.
 
-    if kind == "rest":
-        pool = [RestClient(url) for _ in range(clients)]
-    else:
-        pool = [Client(url, verbose=False, download_files=False) for _ in range(clients)]
+    ``pool``: clients to reuse (e.g. for a soak test); by default new ones are made.
+    """
+    pool = pool if pool is not None else make_clients(url, clients, kind)
+    clients = len(pool)
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
     barrier = threading.Barrier(clients)
     make_args = ENDPOINTS[endpoint]
 
-    def worker(number: int, client: Client | RestClient) -> None:
+    def worker(number: int, client: Any) -> None:
         barrier.wait()
         deadline = time.perf_counter() + max_seconds
         for i in range(requests):
@@ -179,6 +201,10 @@ def run_server(
             for kind in args.client
             for n in args.clients
         ]
+        if args.soak_rounds:
+            facts["soak"] = soak(
+                url, pid, args.endpoint, max(args.clients), args.soak_rounds, args.max_seconds
+            )
     return facts, levels
 
 
@@ -195,6 +221,12 @@ def main(argv: list[str] | None = None) -> int:
         nargs="+",
         default=["gradio_client"],
         help="load generators: gradio_client and/or plain REST calls (lighter on the CPU)",
+    )
+    parser.add_argument(
+        "--soak-rounds",
+        type=int,
+        default=0,
+        help="then this many rounds of the same clients, to see whether memory keeps growing",
     )
     parser.add_argument(
         "--peer-noop",
@@ -239,6 +271,14 @@ def main(argv: list[str] | None = None) -> int:
             failed |= bool(level["errors"])
             for message in level["errors"][:3]:
                 print(f"error: {message}", file=sys.stderr)
+    for name, (server_facts, _levels) in results.items():
+        if "soak" in server_facts:
+            rss = server_facts["soak"]
+            print(
+                f"\nSoak, {name}: {len(rss)} rounds of the same {max(args.clients)} REST clients "
+                f"× 10 requests; RSS after each round (MB): {', '.join(f'{r:.0f}' for r in rss)}"
+                f"; last vs first round: {(rss[-1] / rss[0] - 1) * 100:+.1f}%"
+            )
     return 1 if failed else 0
 
 
