@@ -107,8 +107,10 @@ class ArtistNames:
         prefix.sort(key=lambda c: (c != key, -self._popularity[c], len(c), c))
         found = prefix[:limit]
         if len(found) < limit:
+            # token_set_ratio: "beatles" finds "the beatles", but "a" or "dio" do not look
+            # like "radiohed" (WRatio's partial matching scores any contained fragment 100).
             fuzzy = process.extract(
-                key, self._choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=80
+                key, self._choices, scorer=fuzz.token_set_ratio, limit=limit, score_cutoff=75
             )
             found += [c for c, _score, _i in fuzzy if c not in found][: limit - len(found)]
         names: list[str] = []

@@ -38,11 +38,15 @@ def client(app_bundle, tmp_path_factory: pytest.TempPathFactory):
 
 
 def error_text(client, *args, api_name: str) -> str:
+    """The error message, unescaped: the app HTML-escapes messages because Gradio renders them
+    as (sanitised) HTML in the page, so API clients receive entities such as &#x27;."""
+    import html
+
     from gradio_client.exceptions import AppError
 
     with pytest.raises(AppError) as info:
         client.predict(*args, api_name=api_name)
-    return str(info.value)
+    return html.unescape(str(info.value))
 
 
 def test_every_recommend_endpoint_is_public(client) -> None:
@@ -140,3 +144,53 @@ def test_tag_filter_and_popularity_penalty_reach_the_bundle(client) -> None:
     jazz = listeners(["jazz"], 0.0)
     labels = (jazz["tags"].fillna("") + "|" + jazz["spotify_genres"].fillna("")).str.lower()
     assert len(jazz) > 0 and labels.map(lambda t: "jazz" in t.split("|")).all()
+
+
+# -- hostile and unlucky input, through the public API ------------------------------------------
+@pytest.mark.parametrize(
+    ("picks", "k", "expected"),
+    [
+        (["Radiohed"], 10, "Did you mean 'Radiohead'"),  # near miss: a suggestion
+        (["<script>alert(1)</script>"], 10, "Unknown artist"),  # script-like, unknown
+        (["Radiohead"], 0, "minimum value 1"),
+        (["Radiohead"], -5, "minimum value 1"),
+        (["Radiohead"], 10**6, "maximum value"),
+        ([f"Nobody {i}" for i in range(1001)], 10, "at most 1000"),
+    ],
+)
+def test_hostile_softmax_input_is_a_clear_message(client, picks, k, expected) -> None:
+    message = error_text(client, picks, k, [], 0.0, api_name="/softmax_recommend")
+    assert expected in message
+    assert "Traceback" not in message
+
+
+@pytest.mark.parametrize(
+    "picks",
+    [
+        ["עברי לידר"],  # right-to-left script, a real artist of the dataset
+        ["154"],  # an artist id given as text
+        [EVIL_NAME],  # the script-like name is an artist of this bundle: it is just a name
+    ],
+)
+def test_unusual_but_valid_picks_work(client, picks) -> None:
+    *_, csv_path, _status = client.predict(picks, 5, [], 0.0, api_name="/softmax_recommend")
+    assert len(pd.read_csv(csv_path)) == 5
+
+
+def test_a_thousand_real_artists_are_accepted(client, app_bundle) -> None:
+    import recommenders
+
+    names = recommenders.load(app_bundle[0]).catalog.nlargest(1000, "listeners")["name"]
+    *_, csv_path, _status = client.predict(
+        names.tolist(), 10, [], 0.0, api_name="/softmax_recommend"
+    )
+    recommended = pd.read_csv(csv_path)["name"]
+    assert len(recommended) == 10 and not set(recommended) & set(names)
+
+
+@pytest.mark.parametrize(
+    ("user", "expected"), [("abc", "whole number"), (-3, "Unknown user_id"), (2.5, "whole number")]
+)
+def test_bad_user_ids_are_clear_messages(client, user, expected) -> None:
+    message = error_text(client, USER, [], user, 5, [], 0.0, api_name="/svd_recommend")
+    assert expected in message

@@ -96,9 +96,7 @@ def parse_user_id(value: object) -> int:
     except (TypeError, ValueError):
         number = math.nan
     if not number.is_integer():
-        raise RecommenderInputError(
-            f"User id must be a whole number such as 2 or 1000, got {value!r}."
-        )
+        raise RecommenderInputError(f"User id must be a whole number such as 2, got {value!r}.")
     return int(number)
 
 
@@ -338,15 +336,17 @@ SOURCE_PICKS = "Artists I pick"
 SOURCE_USER = "An existing Last.fm user"
 
 
-def source_inputs(bundle: Any) -> tuple[gr.Radio, gr.Dropdown, gr.Number]:
+def source_inputs(bundle: Any) -> tuple[gr.Radio, gr.Dropdown, gr.Textbox]:
     """Either artists picked now (a new listener) or an existing user of the dataset."""
     source = gr.Radio([SOURCE_PICKS, SOURCE_USER], value=SOURCE_PICKS, label="Recommend for")
     with gr.Row():
         picker = artist_picker(bundle)
-        user = gr.Number(
+        # A text box, not gr.Number: Gradio's own number parsing would answer "abc" or 2.5 from
+        # the API with a generic error (or silent rounding); parse_user_id says what is wrong.
+        user = gr.Textbox(
             label="Last.fm user id",
             value=None,
-            precision=0,
+            placeholder="e.g. 2",
             info=f"{bundle.interactions.user_ids.min()}–{bundle.interactions.user_ids.max()}, "
             "used when 'existing user' is selected.",
         )
