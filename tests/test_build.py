@@ -101,3 +101,18 @@ def test_a_bad_hub_repo_id_fails_before_building(tmp_path, capsys):
     assert code == 2
     assert "repo" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--seed", "abc"], "invalid int value"),
+        (["--models", "deep-magic"], "invalid choice"),
+        (["--no-such-flag"], "unrecognized arguments"),
+    ],
+)
+def test_bad_command_lines_exit_2_with_a_usage_message(argv, message, capsys):
+    with pytest.raises(SystemExit) as info:
+        build_artifacts.main(argv)
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err

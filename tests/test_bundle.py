@@ -183,3 +183,18 @@ def test_not_a_bundle_is_refused_clearly(tmp_path):
 
 def test_verify_accepts_the_untouched_bundle(fast_bundle_dir):
     assert verify_bundle(fast_bundle_dir)["format_version"] == 1
+
+
+def test_right_to_left_and_unicode_names_resolve(fast_bundle):
+    table = fast_bundle.recommend("softmax", liked=["עברי לידר", "Sigur Rós"], k=5)
+    assert len(table) == 5
+    # NFKC + case folding: a differently-cased, fully-qualified spelling still resolves.
+    assert fast_bundle.resolve_artists(["SIGUR RÓS"]) == fast_bundle.resolve_artists(["Sigur Rós"])
+
+
+def test_a_thousand_picks_are_served_and_a_thousand_and_one_refused(fast_bundle):
+    names = fast_bundle.catalog.nlargest(1001, "listeners")["name"].tolist()
+    table = fast_bundle.recommend("svd", liked=names[:1000], k=10)
+    assert len(table) == 10 and not set(table["name"]) & set(names[:1000])
+    with pytest.raises(RecommenderInputError, match="at most 1000"):
+        fast_bundle.recommend("svd", liked=names, k=10)
