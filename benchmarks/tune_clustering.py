@@ -30,20 +30,10 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from pathlib import Path
 
-import pandas as pd
-
-from recommenders.evaluation import evaluate_model, evaluate_scorer, split_interactions
+from benchmarks.tuning import WHERE, load_interactions, measure, report
 from recommenders.interactions import Interactions
 from recommenders.models.clustering import ClusteringConfig, ClusteringModel
-
-
-def load_interactions(data_dir: Path = Path("data")) -> Interactions:
-    ua = pd.read_csv(data_dir / "hetrec2011-lastfm-2k/user_artists.dat", sep="\t").rename(
-        columns={"userID": "user_id", "artistID": "artist_id"}
-    )
-    return Interactions.from_user_artists(ua)
 
 
 def k_experiment(inter: Interactions) -> None:
@@ -58,7 +48,7 @@ def k_experiment(inter: Interactions) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--where", choices=["val", "test", "test3"], default="val")
+    parser.add_argument("--where", choices=WHERE, default="val")
     parser.add_argument("--k-experiment", action="store_true")
     parser.add_argument("configs", nargs="*", default=["{}"])
     args = parser.parse_args()
@@ -68,23 +58,7 @@ def main() -> None:
         return
     for text in args.configs:
         cfg = ClusteringConfig(**json.loads(text))
-        if args.where == "test3":
-            res = evaluate_model(lambda cfg=cfg: ClusteringModel(cfg), inter, seeds=(0, 1, 2))
-            m = res["mean"]
-        else:
-            split = split_interactions(inter, seed=0)
-            if args.where == "val":
-                split = split_interactions(split.train, seed=100)
-            start = time.perf_counter()
-            model = ClusteringModel(cfg).fit(split.train)
-            fit = time.perf_counter() - start
-            m = evaluate_scorer(model.score, split)
-            m["fit_seconds"] = fit
-        print(
-            f"{args.where} {text}: P@10 {m['precision']:.4f} R@10 {m['recall']:.4f} "
-            f"NDCG@10 {m['ndcg']:.4f} cov {m['coverage']:.3f} fit {m['fit_seconds']:.1f}s",
-            flush=True,
-        )
+        report(args.where, text, measure(lambda cfg=cfg: ClusteringModel(cfg), inter, args.where))
 
 
 if __name__ == "__main__":

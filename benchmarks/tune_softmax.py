@@ -29,50 +29,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
-from pathlib import Path
 
-import pandas as pd
 import torch
 
-from recommenders.evaluation import evaluate_model, evaluate_scorer, split_interactions
-from recommenders.interactions import Interactions
+from benchmarks.tuning import WHERE, load_interactions, measure, report
 from recommenders.models.softmax import SoftmaxConfig, SoftmaxModel
-
-
-def load_interactions(data_dir: Path = Path("data")) -> Interactions:
-    ua = pd.read_csv(data_dir / "hetrec2011-lastfm-2k/user_artists.dat", sep="\t").rename(
-        columns={"userID": "user_id", "artistID": "artist_id"}
-    )
-    return Interactions.from_user_artists(ua)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--where", choices=["val", "test", "test3"], default="val")
+    parser.add_argument("--where", choices=WHERE, default="val")
     parser.add_argument("configs", nargs="*", default=["{}"])
     args = parser.parse_args()
     torch.set_num_threads(2)
     inter = load_interactions()
     for text in args.configs:
         cfg = SoftmaxConfig(**json.loads(text))
-        if args.where == "test3":
-            res = evaluate_model(lambda cfg=cfg: SoftmaxModel(cfg), inter, seeds=(0, 1, 2))
-            m = res["mean"]
-        else:
-            split = split_interactions(inter, seed=0)
-            if args.where == "val":
-                split = split_interactions(split.train, seed=100)
-            start = time.perf_counter()
-            model = SoftmaxModel(cfg).fit(split.train)
-            fit = time.perf_counter() - start
-            m = evaluate_scorer(model.score, split)
-            m["fit_seconds"] = fit
-        print(
-            f"{args.where} {text}: P@10 {m['precision']:.4f} R@10 {m['recall']:.4f} "
-            f"NDCG@10 {m['ndcg']:.4f} cov {m['coverage']:.3f} fit {m['fit_seconds']:.1f}s",
-            flush=True,
-        )
+        report(args.where, text, measure(lambda cfg=cfg: SoftmaxModel(cfg), inter, args.where))
 
 
 if __name__ == "__main__":

@@ -8,17 +8,10 @@ import numpy as np
 import pandas as pd
 
 from recommenders.data import LastfmData
+from recommenders.spotify import COLUMNS as SPOTIFY_OUTPUT_COLUMNS
 
 TOP_TAGS = 10
-SPOTIFY_COLUMNS = [
-    "spotify_genres",
-    "spotify_id",
-    "spotify_url",
-    "spotify_image_url",
-    "spotify_popularity",
-    "spotify_followers",
-    "spotify_source",
-]
+SPOTIFY_COLUMNS = list(SPOTIFY_OUTPUT_COLUMNS)
 
 
 def build_catalog(data: LastfmData, spotify: pd.DataFrame | None = None) -> pd.DataFrame:
