@@ -29,6 +29,7 @@ from recommenders import hub
 from recommenders.bundle import MANIFEST, write_manifest
 from recommenders.errors import BundleError, RecommenderInputError
 from recommenders.model_card import TAGS, build_model_card
+from recommenders.models import MODEL_NAMES
 
 TOKEN = "hf_TestSecretToken0123456789abcdef"
 REPO = "alice/lastfm-recommenders"
@@ -83,18 +84,9 @@ def tiny_bundle(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_bundle(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real, loadable popularity-only bundle (about 4 s to build)."""
-    from recommenders.pipeline import BuildConfig, build
-
-    out = tmp_path_factory.mktemp("hub-bundle") / "artifacts"
-    build(
-        BuildConfig(fast=True, evaluate=False, models=("popularity",), spotify_live=False),
-        data_dir,
-        out,
-        cache_dir=out.parent / "spotify-cache",
-    )
-    return out
+def real_bundle(fast_bundle_dir: Path) -> Path:
+    """The session's bundle, built like `build_artifacts.py --fast` (every model)."""
+    return fast_bundle_dir
 
 
 class FakeHub:
@@ -329,11 +321,13 @@ def test_loading_from_the_hub_gives_the_same_recommendations(tmp_path, real_bund
     from_hub = recommenders.load(REPO)
     local = recommenders.load(real_bundle)
     assert from_hub.path == fake.snapshot
-    for kwargs in [{"liked": ["Radiohead", "Muse"]}, {"user_id": 2}]:
-        expected = local.recommend("popularity", k=10, **kwargs)
-        got = from_hub.recommend("popularity", k=10, **kwargs)
-        assert got.equals(expected)
-        assert len(got) == 10
+    assert from_hub.model_names == local.model_names == MODEL_NAMES
+    for model in MODEL_NAMES:
+        for kwargs in [{"liked": ["Radiohead", "Muse"]}, {"user_id": 2}]:
+            expected = local.recommend(model, k=10, **kwargs)
+            got = from_hub.recommend(model, k=10, **kwargs)
+            assert got.equals(expected)
+            assert len(got) == 10
 
 
 def test_a_tampered_download_is_refused_naming_the_file(tmp_path, tiny_bundle, monkeypatch):
@@ -422,9 +416,10 @@ def test_example_script_prints_ten_recommendations_and_similar_artists(real_bund
     out = capsys.readouterr().out
     top, similar = out.split("Artists similar to Radiohead")
     bundle = recommenders.load(real_bundle)
-    for name in bundle.recommend("popularity", liked=["Radiohead", "Muse"], k=10)["name"]:
+    model = "softmax" if "softmax" in bundle.model_names else bundle.model_names[0]
+    for name in bundle.recommend(model, liked=["Radiohead", "Muse"], k=10)["name"]:
         assert name in top
-    for name in bundle.similar_artists("popularity", "Radiohead", k=10)["name"]:
+    for name in bundle.similar_artists(model, "Radiohead", k=10)["name"]:
         assert name in similar
     assert len(similar.strip().splitlines()) == 12  # title, header, 10 rows
     assert main(["use_pretrained.py", "not a bundle"]) == 2
