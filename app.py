@@ -62,8 +62,9 @@ def load_or_build(artifacts: str | None) -> Any:
 
 def build_demo(bundle: Any) -> gr.Blocks:
     """The whole app for one loaded bundle; each tab lives in its own ui module."""
-    from ui import clustering, compare, explore, softmax, svd
+    from ui import clustering, common, compare, explore, softmax, svd
 
+    common.serve_csv_files()
     with gr.Blocks(title=TITLE) as demo:
         gr.Markdown(
             f"# {TITLE}\nFour ways to recommend music artists from the listening histories "

@@ -233,6 +233,13 @@ def display_table(results: pd.DataFrame, columns: list[str] | None = None) -> pd
 CSV_DIR = Path(tempfile.gettempdir()) / "lastfm-recommender-csv"
 
 
+def serve_csv_files() -> None:
+    """Serve the CSV folder as static files: Gradio then sends a result's CSV link as it is,
+    instead of hashing and copying every file into its cache (a fifth of a request's time)."""
+    CSV_DIR.mkdir(parents=True, exist_ok=True)
+    gr.set_static_paths([CSV_DIR])
+
+
 def export_csv(results: pd.DataFrame, stem: str) -> str:
     """Write the results as CSV (lists joined by '|') and return the file's path.
 
