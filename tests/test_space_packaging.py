@@ -86,3 +86,18 @@ def test_every_runtime_import_is_in_requirements(module):
     assert any(_canonical(d) in required for d in distributions), (
         f"{module} (from {distributions}) is imported by the app but not in requirements.txt"
     )
+
+
+@pytest.mark.slow
+def test_the_readme_python_snippet_runs_as_written(fast_bundle_dir):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    snippet = next(
+        block.split("```", 1)[0]
+        for block in text.split("```python\n")[1:]
+        if "recommenders.load(" in block
+    )
+    code = snippet.replace(
+        'recommenders.load("artifacts")', f"recommenders.load({str(fast_bundle_dir)!r})"
+    )
+    assert code != snippet, "the README snippet no longer loads the local artifacts folder"
+    exec(compile(code, "README.md", "exec"), {})
