@@ -6,6 +6,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recommenders.interactions import Interactions
+from recommenders.models.item_item import ease_weights
 
 
 class EASE:
@@ -23,13 +24,7 @@ class EASE:
     def fit(self, interactions: Interactions) -> EASE:
         x = (interactions.matrix > 0).astype(np.float64).tocsc()
         self.items_ = np.flatnonzero(np.diff(x.indptr) > 0)
-        xs = x[:, self.items_]
-        gram = (xs.T @ xs).toarray()
-        gram[np.diag_indices_from(gram)] += self.l2
-        p = np.linalg.inv(gram)
-        b = p / (-np.diag(p))
-        b[np.diag_indices_from(b)] = 0.0
-        self.b_ = b.astype(np.float32)
+        self.b_ = ease_weights(x[:, self.items_], self.l2)
         self.n_artists_ = interactions.n_artists
         return self
 

@@ -29,6 +29,7 @@ import scipy.sparse as sp
 from recommenders.errors import RecommenderInputError
 from recommenders.interactions import Interactions
 from recommenders.models.base import Recommender
+from recommenders.models.item_item import ease_weights
 
 INPUT_WEIGHTINGS = ("log", "binary")
 
@@ -164,13 +165,8 @@ class SoftmaxModel(Recommender):
             self.skip_items_ = self.skip_items_[:0]
             self.skip_ = np.zeros((0, 0), dtype=np.float32)
             return
-        x = _input_rows(matrix, "binary").tocsc()[:, self.skip_items_].astype(np.float64)
-        gram = (x.T @ x).toarray()
-        gram[np.diag_indices_from(gram)] += cfg.skip_l2
-        p = np.linalg.inv(gram)
-        skip = p / (-np.diag(p))
-        skip[np.diag_indices_from(skip)] = 0.0
-        self.skip_ = skip.astype(np.float32)
+        binary = _input_rows(matrix, "binary").tocsc()[:, self.skip_items_]
+        self.skip_ = ease_weights(binary, cfg.skip_l2)
 
     def _train_one(
         self, x_in: sp.csr_matrix, y_dense: Any, rng: np.random.Generator
