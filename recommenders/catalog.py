@@ -7,6 +7,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
+from recommenders.cleaning import add_cleaning_columns, lastfm_urls
 from recommenders.data import LastfmData
 from recommenders.spotify import COLUMNS as SPOTIFY_OUTPUT_COLUMNS
 
@@ -17,15 +18,18 @@ SPOTIFY_COLUMNS = list(SPOTIFY_OUTPUT_COLUMNS)
 def build_catalog(data: LastfmData, spotify: pd.DataFrame | None = None) -> pd.DataFrame:
     """Artist table indexed by artist_id (every artist of artists.dat, sorted by id).
 
-    Columns: name, lastfm_url (https), image_url (Spotify image, NA when unknown: the 2011 Last.fm
-    picture links are all dead), listeners, plays, tags (top Last.fm tags, ranked by how many users
-    gave them), spotify_genres, spotify_url (the artist page when matched, else a Spotify search
-    link), spotify_id, spotify_popularity, spotify_followers, spotify_source.
+    Columns: name, lastfm_url (https, double encoding undone), image_url (Spotify image, NA when
+    unknown: the 2011 Last.fm picture links are all dead), listeners, plays, tags (top Last.fm tags,
+    ranked by how many users gave them), spotify_genres, spotify_url (the artist page when matched
+    and trusted, else a Spotify search link), spotify_id, spotify_popularity, spotify_followers,
+    spotify_source, spotify_match ("trusted", "ambiguous" name collision, NA: no match), and from
+    `recommenders.cleaning`: junk_reason (NA when clean), same_as (id of the main spelling),
+    offered (clean and main spelling: what pickers and result lists may show).
     """
     artists = data.artists.set_index("artist_id").sort_index()
     catalog = pd.DataFrame(index=artists.index)
     catalog["name"] = artists["name"]
-    catalog["lastfm_url"] = artists["url"].str.replace(r"^http://", "https://", regex=True)
+    catalog["lastfm_url"] = lastfm_urls(artists["name"], artists["url"])
 
     by_artist = data.user_artists.groupby("artist_id")["weight"]
     catalog["listeners"] = by_artist.size().reindex(catalog.index, fill_value=0).astype("int64")
@@ -43,7 +47,7 @@ def build_catalog(data: LastfmData, spotify: pd.DataFrame | None = None) -> pd.D
     catalog["spotify_url"] = catalog["spotify_url"].fillna(search).astype("str")
     catalog["image_url"] = catalog["spotify_image_url"]
     catalog.index.name = "artist_id"
-    return catalog
+    return add_cleaning_columns(catalog)
 
 
 def top_tags(data: LastfmData, n: int = TOP_TAGS) -> pd.Series:
