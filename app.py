@@ -3,7 +3,8 @@
     python app.py [--artifacts PATH_OR_HUB_REPO] [--host 127.0.0.1] [--port 7860]
 
 The bundle is loaded once at start-up from --artifacts, else ./artifacts/, else the Hub repo in
-RECOMMENDERS_HUB_REPO (optional RECOMMENDERS_HUB_REVISION), else it is built here (fast settings).
+RECOMMENDERS_HUB_REPO (optional RECOMMENDERS_HUB_REVISION), else the pipeline builds one (fast
+settings): see recommenders.loading.app_bundle_source.
 """
 
 from __future__ import annotations
@@ -13,58 +14,41 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 from threadpoolctl import threadpool_limits
+
+if TYPE_CHECKING:
+    from recommenders.bundle import Bundle
 
 ROOT = Path(__file__).resolve().parent
 TITLE = "Last.fm artist recommender"
 RECOMMEND_CONCURRENCY = 2  # recommend calls take a few ms of numpy; more threads only contend
 
 
-def bundle_source(artifacts: str | None) -> tuple[str | None, str | None]:
-    """(path or Hub repo id, revision) to load, or (None, None) when the bundle must be built."""
-    if artifacts:
-        return artifacts, None
-    if (ROOT / "artifacts" / "manifest.json").is_file():
-        return str(ROOT / "artifacts"), None
-    from recommenders.hub import bundle_source_from_env
+def load_bundle(artifacts: str | None) -> Bundle:
+    """The Bundle to serve (see recommenders.loading.app_bundle_source), built when none exists."""
+    from recommenders.loading import app_bundle_source, load
+    from recommenders.pipeline import build_if_missing
 
-    return bundle_source_from_env() or (None, None)
-
-
-def load_or_build(artifacts: str | None) -> Any:
-    """The Bundle, printing where it came from (and progress when it has to be built)."""
-    import recommenders
-
-    source, revision = bundle_source(artifacts)
     started = time.perf_counter()
+    source = app_bundle_source(artifacts, ROOT / "artifacts")
     if source is None:
-        from recommenders.pipeline import BuildConfig, build
-
-        out = ROOT / "artifacts"
-        print(f"No bundle found: building one with fast settings into {out} ...", flush=True)
-
-        class Stage:
-            def __init__(self, description: str, total: int) -> None:
-                print(f"  {description} ...", flush=True)
-
-            def update(self, n: int = 1) -> None:
-                pass
-
-        build(BuildConfig(fast=True), ROOT / "data", out, stage=Stage)
-        source = str(out)
-    bundle = recommenders.load(source, revision=revision)
-    print(f"Loaded bundle {source} in {time.perf_counter() - started:.1f} s", flush=True)
+        built = build_if_missing(
+            ROOT / "artifacts", ROOT / "data", say=lambda m: print(m, flush=True)
+        )
+        source = (str(built), None)
+    bundle = load(source[0], revision=source[1])
+    print(f"Loaded bundle {source[0]} in {time.perf_counter() - started:.1f} s", flush=True)
     return bundle
 
 
-def build_demo(bundle: Any) -> gr.Blocks:
+def build_demo(bundle: Bundle) -> gr.Blocks:
     """The whole app for one loaded bundle; each tab lives in its own ui module."""
-    from ui import clustering, common, compare, explore, softmax, svd
+    from ui import clustering, compare, explore, export, softmax, svd
 
-    common.serve_csv_files()
+    export.serve_csv_files()
     with gr.Blocks(title=TITLE) as demo:
         gr.Markdown(
             f"# {TITLE}\nFour ways to recommend music artists from the listening histories "
@@ -91,7 +75,7 @@ def build_demo(bundle: Any) -> gr.Blocks:
 
 def launch_options() -> dict[str, Any]:
     """Gradio 6 takes theme and css in launch(), not in gr.Blocks(): pass these to launch()."""
-    from ui.common import CSS
+    from ui.style import CSS
 
     return {"css": CSS, "theme": gr.themes.Soft()}
 
@@ -112,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     # every event by default: a third of the server's time under load. Refresh every 100 events.
     os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
     os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "2000")
-    bundle = load_or_build(args.artifacts)
+    bundle = load_bundle(args.artifacts)
     demo = build_demo(bundle)
     demo.launch(server_name=args.host, server_port=args.port, show_error=False, **launch_options())
     return 0

@@ -12,7 +12,6 @@ friendships listed in both directions.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from recommenders.errors import DataValidationError
+from recommenders.storage import sha256_file
 
 DATASET_DIR = "hetrec2011-lastfm-2k"
 SPOTIFY_SEED = Path("spotify") / "spotify_artist_genres.csv"
@@ -161,8 +161,7 @@ def file_sha256(data_dir: Path) -> dict[str, str]:
         paths.append(SPOTIFY_SEED)
     digests = {}
     for relative in sorted(paths):
-        with open(data_dir / relative, "rb") as handle:
-            digests[relative.as_posix()] = hashlib.file_digest(handle, "sha256").hexdigest()
+        digests[relative.as_posix()] = sha256_file(data_dir / relative)
     return digests
 
 

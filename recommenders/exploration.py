@@ -14,7 +14,7 @@ import math
 import pandas as pd
 
 from recommenders.data import LastfmData
-from recommenders.errors import RecommenderInputError
+from recommenders.errors import BundleError
 
 # Share of the most played artists whose share of all plays `headline_stats` reports.
 TOP_ARTIST_FRACTION = 0.01
@@ -129,16 +129,17 @@ def _tag_year_table(data: LastfmData) -> pd.DataFrame:
 
 
 def check_tables(tables: dict[str, pd.DataFrame]) -> None:
-    """Raise RecommenderInputError unless every table of TABLE_COLUMNS is there with its columns."""
+    """Raise BundleError unless every table of TABLE_COLUMNS is there with its columns: the
+    tables come from a bundle, so a gap is broken bundle content, not bad input."""
     missing_tables = [name for name in TABLE_COLUMNS if name not in tables]
     if missing_tables:
-        raise RecommenderInputError(
+        raise BundleError(
             f"exploration tables {missing_tables} are missing; expected {list(TABLE_COLUMNS)}"
         )
     for name, columns in TABLE_COLUMNS.items():
         missing = [c for c in columns if c not in tables[name].columns]
         if missing:
-            raise RecommenderInputError(
+            raise BundleError(
                 f"exploration table {name!r} lacks columns {missing}; expected {list(columns)}"
             )
 

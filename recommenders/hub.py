@@ -1,7 +1,7 @@
 """Push an artifact bundle to the Hugging Face Hub, and pull one back (then work offline).
 
 The Hub is only a file store here: what makes a download trustworthy is the bundle's own
-manifest, whose SHA-256 of every file ``Bundle.from_directory`` checks before reading anything.
+manifest, whose SHA-256 of every file ``artifacts.read_bundle`` checks before reading anything.
 Tokens are never printed, logged or written: they go straight to huggingface_hub, and every error
 message built here has them redacted.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 
 from huggingface_hub import CommitOperationAdd, HfApi, get_token, snapshot_download
@@ -22,7 +22,7 @@ from huggingface_hub.errors import (
 )
 from huggingface_hub.utils import validate_repo_id
 
-from recommenders.bundle import MANIFEST, bundle_files, verify_bundle
+from recommenders.artifacts import FILE_PATTERNS, MANIFEST, bundle_files, verify_bundle
 from recommenders.errors import BundleError, RecommenderInputError
 from recommenders.model_card import build_model_card
 
@@ -33,17 +33,7 @@ except ImportError:  # pragma: no cover - other huggingface_hub versions raise O
 
 log = logging.getLogger(__name__)
 
-HUB_REPO_ENV = "RECOMMENDERS_HUB_REPO"
-HUB_REVISION_ENV = "RECOMMENDERS_HUB_REVISION"
 MODEL_CARD = "README.md"
-# What a bundle is made of (see recommenders.bundle); nothing else in the repo is downloaded.
-BUNDLE_PATTERNS = [
-    MANIFEST,
-    "*.parquet",
-    "*.safetensors",
-    "models/*/config.json",
-    "exploration/*",
-]
 HUB_ERRORS: tuple[type[BaseException], ...] = (OSError, _HttpError, HFValidationError)
 
 
@@ -64,21 +54,6 @@ def check_repo_id(repo_id: object, source: str = "repo id") -> str:
             "letters, digits, '-', '_' or '.' (no '--' or '..'), e.g. 'alice/lastfm-recommenders'."
         )
     return text
-
-
-def bundle_source_from_env(
-    environ: Mapping[str, str] | None = None,
-) -> tuple[str, str | None] | None:
-    """(repo id, revision or None) from RECOMMENDERS_HUB_REPO / _REVISION, or None if unset.
-
-    A Space sets these as variables so ``app.py`` knows which bundle to download.
-    """
-    environ = os.environ if environ is None else environ
-    repo = environ.get(HUB_REPO_ENV, "").strip()
-    if not repo:
-        return None
-    revision = environ.get(HUB_REVISION_ENV, "").strip() or None
-    return check_repo_id(repo, source=f"repo id in ${HUB_REPO_ENV}"), revision
 
 
 # -- push --------------------------------------------------------------------------------------
@@ -165,7 +140,7 @@ def download_bundle(
 ) -> Path:
     """The local folder of a Hub bundle: downloaded, or from the cache when offline.
 
-    Only the files a bundle needs are fetched (BUNDLE_PATTERNS); the caller verifies their
+    Only the files a bundle needs are fetched (artifacts.FILE_PATTERNS); the caller verifies their
     hashes. Raises BundleError when the Hub is unreachable and nothing is cached.
     """
     repo_id = check_repo_id(repo_id)
@@ -174,7 +149,7 @@ def download_bundle(
         "repo_id": repo_id,
         "revision": revision,
         "cache_dir": cache_dir,
-        "allow_patterns": BUNDLE_PATTERNS,
+        "allow_patterns": FILE_PATTERNS,
     }
     try:
         return Path(snapshot_download(**kwargs))

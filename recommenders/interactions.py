@@ -13,6 +13,7 @@ import scipy.sparse as sp
 from safetensors.numpy import load_file, save_file
 
 from recommenders.errors import RecommenderInputError
+from recommenders.storage import csr_from_arrays, csr_to_arrays
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,6 @@ class Interactions:
             )
         return row
 
-    def has_user(self, user_id: int) -> bool:
-        row = int(np.searchsorted(self.user_ids, user_id))
-        return row < len(self.user_ids) and self.user_ids[row] == user_id
-
     def artist_columns(self, artist_ids: Iterable[int]) -> np.ndarray:
         """Column indices (int64) of artist ids; RecommenderInputError naming any unknown id."""
         ids = np.asarray([_as_int(a, "artist id") for a in artist_ids], dtype=np.int64)
@@ -100,38 +97,46 @@ class Interactions:
         """The user's own row (1 × n_artists)."""
         return self.matrix[self.user_row(user_id)]
 
-    def profile_from_artists(self, artist_ids: Iterable[int]) -> sp.csr_matrix:
-        """A new user's row (1 × n_artists): each picked artist gets ``typical_value``."""
-        cols = np.unique(self.artist_columns(artist_ids))
-        values = np.full(len(cols), self.typical_value, dtype=np.float32)
+    def profile_from_artists(
+        self, artist_ids: Iterable[int], plays: Iterable[float] | None = None
+    ) -> sp.csr_matrix:
+        """A new user's row (1 × n_artists), on the training scale.
+
+        Without ``plays`` each artist gets ``typical_value`` (the median log count); with plays
+        (one positive count per artist) each gets log1p(plays), as in training. Repeated artists
+        add up their plays.
+        """
+        cols = self.artist_columns(artist_ids)
+        if plays is None:
+            cols = np.unique(cols)
+            values = np.full(len(cols), self.typical_value, dtype=np.float64)
+        else:
+            counts = np.asarray(list(plays), dtype=np.float64)
+            if counts.shape != cols.shape or not np.all(counts > 0):
+                raise RecommenderInputError("plays must hold one positive count per artist.")
+            cols, inverse = np.unique(cols, return_inverse=True)
+            values = np.log1p(np.bincount(inverse, weights=counts, minlength=len(cols)))
         return sp.csr_matrix(
-            (values, (np.zeros(len(cols), dtype=np.int64), cols)), shape=(1, self.n_artists)
+            (values.astype(np.float32), (np.zeros(len(cols), dtype=np.int64), cols)),
+            shape=(1, self.n_artists),
         )
 
+    @cached_property
     def listeners(self) -> np.ndarray:
-        """(n_artists,) number of users who listened to each artist."""
+        """(n_artists,) number of users who listened to each artist (computed once)."""
         return np.diff(self.matrix.tocsc().indptr)
 
     def save(self, path: Path) -> None:
         """Write as safetensors (CSR arrays + id maps): no pickle."""
-        m = self.matrix
-        save_file(
-            {
-                "data": np.ascontiguousarray(m.data, dtype=np.float32),
-                "indices": np.ascontiguousarray(m.indices, dtype=np.int64),
-                "indptr": np.ascontiguousarray(m.indptr, dtype=np.int64),
-                "user_ids": self.user_ids,
-                "artist_ids": self.artist_ids,
-            },
-            str(path),
-        )
+        arrays = csr_to_arrays(self.matrix)
+        save_file({**arrays, "user_ids": self.user_ids, "artist_ids": self.artist_ids}, str(path))
 
     @classmethod
     def load(cls, path: Path) -> Interactions:
-        t = load_file(str(path))
-        shape = (len(t["user_ids"]), len(t["artist_ids"]))
-        matrix = sp.csr_matrix((t["data"], t["indices"], t["indptr"]), shape=shape)
-        return cls(matrix=matrix, user_ids=t["user_ids"], artist_ids=t["artist_ids"])
+        arrays = load_file(str(path))
+        shape = (len(arrays["user_ids"]), len(arrays["artist_ids"]))
+        matrix = csr_from_arrays(arrays, shape)
+        return cls(matrix=matrix, user_ids=arrays["user_ids"], artist_ids=arrays["artist_ids"])
 
 
 def _as_int(value: object, what: str) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -11,13 +10,9 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from recommenders.errors import RecommenderInputError
+from recommenders.text import normalise
 
 MAX_PICKED = 1000
-
-
-def normalise(name: str) -> str:
-    """NFKC + casefold + collapsed spaces: the key for case-insensitive matching."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 class ArtistNames:
@@ -46,7 +41,11 @@ class ArtistNames:
         """
         if liked is None or isinstance(liked, (str, int, np.integer)):
             liked = [] if liked is None else [liked]
-        items = list(liked)
+        return list(dict.fromkeys(self.resolve_each(list(liked))))
+
+    def resolve_each(self, items: Iterable[object]) -> list[int]:
+        """One artist id per item, in order (duplicates kept, so weights stay aligned)."""
+        items = list(items)
         if not items:
             raise RecommenderInputError(
                 "No artists given: pick at least one artist by name (e.g. 'Radiohead') or id."
@@ -59,12 +58,9 @@ class ArtistNames:
         problems: list[str] = []
         for item in items:
             try:
-                artist_id = self.resolve_one(item)
+                ids.append(self.resolve_one(item))
             except RecommenderInputError as exc:
                 problems.append(str(exc))
-                continue
-            if artist_id not in ids:
-                ids.append(artist_id)
         if problems:
             shown = problems[:5] + (
                 [f"... and {len(problems) - 5} more"] if len(problems) > 5 else []

@@ -18,18 +18,13 @@ from typing import Any
 
 import pandas as pd
 
-from recommenders.bundle import (
-    CATALOG,
-    EXPLORATION,
-    INTERACTIONS,
-    MODELS,
-    write_bundle_atomically,
-)
-from recommenders.catalog import build_catalog
+from recommenders.artifacts import MANIFEST, BundleContents, write_bundle
+from recommenders.catalog import build_catalog, top_tags
 from recommenders.data import LastfmData, file_sha256, load_dataset
 from recommenders.evaluation import evaluate_model
 from recommenders.interactions import Interactions
 from recommenders.models import MODEL_NAMES, model_class
+from recommenders.models.base import ModelConfig
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +46,10 @@ class BuildConfig:
     models: tuple[str, ...] = tuple(MODEL_NAMES)
     spotify_live: bool | None = None
 
-    def model_config(self, name: str) -> Any:
-        """The model's config dataclass: fast() settings in fast mode, with the build seed."""
+    def model_config(self, name: str) -> ModelConfig:
+        """The model's config: fast() settings in fast mode, with the build seed."""
         config_class = model_class(name).Config
-        fast = getattr(config_class, "fast", None)
-        config = fast() if self.fast and fast is not None else config_class()
-        if hasattr(config, "seed"):
-            config = dataclasses.replace(config, seed=self.seed)
-        return config
+        return (config_class.fast() if self.fast else config_class()).with_seed(self.seed)
 
 
 @dataclass
@@ -84,7 +75,7 @@ def process_data(
 
     data = load_dataset(data_dir)
     names = data.artists.set_index("artist_id")["name"]
-    spotify = enrich(names, data_dir, cache_dir=cache_dir, live=spotify_live)
+    spotify = enrich(names, data_dir, cache_dir=cache_dir, live=spotify_live, tags=top_tags(data))
     catalog = build_catalog(data, spotify)
     interactions = Interactions.from_user_artists(data.user_artists, catalog.index)
     return Processed(
@@ -154,32 +145,47 @@ def build(
         timings[f"fit_{name}"] = time.perf_counter() - t
         bar.update()
 
-    def fill(directory: Path) -> dict[str, Any]:
-        processed.catalog.to_parquet(directory / CATALOG)
-        processed.interactions.save(directory / INTERACTIONS)
-        (directory / EXPLORATION).mkdir()
-        for table_name, table in processed.exploration.items():
-            table.to_parquet(directory / EXPLORATION / f"{table_name}.parquet", index=False)
-        for name, model in fitted.items():
-            model.save(directory / MODELS / name)
-        timings["total"] = time.perf_counter() - started
-        return {
+    timings["total"] = time.perf_counter() - started
+    contents = BundleContents(
+        catalog=processed.catalog,
+        interactions=processed.interactions,
+        models=fitted,
+        exploration=processed.exploration,
+        manifest={
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "config": _jsonable(config),
             "model_configs": {n: dataclasses.asdict(m.config) for n, m in fitted.items()},
             "seed": config.seed,
-            "models": list(fitted),
             "data_hashes": file_sha256(data_dir),
             "package_versions": package_versions(),
             "spotify_coverage": processed.spotify_coverage,
             "metrics": metrics,
             "timings": {k: round(v, 3) for k, v in timings.items()},
-        }
-
+        },
+    )
     bar = stage("write bundle", 1)
-    manifest = write_bundle_atomically(out, fill)
+    manifest = write_bundle(out, contents)
     bar.update()
     return manifest
+
+
+def build_if_missing(out: Path, data_dir: Path, say: Callable[[str], Any] = print) -> Path:
+    """``out`` if it holds a bundle, else build one there with fast settings (a fresh clone's
+    ``python app.py``); ``say`` reports each stage to the person waiting."""
+    out = Path(out)
+    if (out / MANIFEST).is_file():
+        return out
+    say(f"No bundle found: building one with fast settings into {out} ...")
+
+    class Stage:
+        def __init__(self, description: str, total: int) -> None:
+            say(f"  {description} ...")
+
+        def update(self, n: int = 1) -> None:
+            pass
+
+    build(BuildConfig(fast=True), data_dir, out, stage=Stage)
+    return out
 
 
 def _jsonable(config: BuildConfig) -> dict[str, Any]:

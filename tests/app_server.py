@@ -28,7 +28,7 @@ def evil_bundle(source: Path, out: Path) -> tuple[Path, str]:
     import pandas as pd
 
     import recommenders
-    from recommenders.bundle import CATALOG, write_manifest
+    from recommenders.artifacts import CATALOG, write_manifest
 
     shutil.copytree(source, out)
     bundle = recommenders.load(out)

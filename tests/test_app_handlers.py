@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from recommenders.errors import RecommenderInputError
-from ui import common, compare, softmax, svd
+from recommenders.query import RecQuery
+from ui import cards, compare, errors, export, inputs, softmax, svd
 
 EVIL = "<img src=x onerror=alert(1)>"
 
@@ -47,18 +48,18 @@ class StubBundle:
     def __init__(self) -> None:
         self.calls: list[dict[str, Any]] = []
 
-    def recommend(self, model: str, **kwargs: Any) -> pd.DataFrame:
-        self.calls.append({"model": model, **kwargs})
-        liked = set(kwargs.get("liked") or []) | set(kwargs.get("exclude") or [])
+    def recommend(self, model: str, query: RecQuery) -> pd.DataFrame:
+        self.calls.append({"model": model, "query": query})
+        liked = set(query.liked or []) | set(query.exclude)
         pool = [n for n in ["A", "B", "C", EVIL, "D"] if n not in liked]
         offset = 0 if model == "popularity" else 1
-        return result_rows(pool[offset : offset + kwargs["k"]])
+        return result_rows(pool[offset : offset + query.k])
 
 
 def test_card_escapes_every_dataset_string_and_drops_unsafe_links() -> None:
     row = result_rows([EVIL]).iloc[0].to_dict()
     row["tags"] = ["<b>bold</b>", "a & b"]
-    card = common.artist_card(row)
+    card = cards.artist_card(row)
     assert "<img" not in card and "<b>" not in card
     assert html.escape(EVIL) in card and "a &amp; b" in card
     assert "javascript:" not in card  # only https links are rendered
@@ -66,19 +67,19 @@ def test_card_escapes_every_dataset_string_and_drops_unsafe_links() -> None:
 
 
 def test_avatar_is_stable_and_escaped() -> None:
-    assert common.avatar_svg(EVIL) == common.avatar_svg(EVIL)
-    assert common.name_colour("Muse") != common.name_colour("Radiohead")
-    assert "<img" not in common.avatar_svg(EVIL)
-    assert common.initials("The Beatles") == "TB"
+    assert cards.avatar_svg(EVIL) == cards.avatar_svg(EVIL)
+    assert cards.name_colour("Muse") != cards.name_colour("Radiohead")
+    assert "<img" not in cards.avatar_svg(EVIL)
+    assert cards.initials("The Beatles") == "TB"
 
 
 def test_card_labels_skip_case_repeats() -> None:
     row = {"spotify_genres": ["Indie", "pop"], "tags": ["indie", "rock"]}
-    assert common.labels(row) == ["Indie", "pop", "rock"]
+    assert cards.labels(row) == ["Indie", "pop", "rock"]
 
 
 def test_friendly_turns_input_errors_into_escaped_gr_error() -> None:
-    @common.friendly
+    @errors.friendly
     def bad() -> None:
         raise RecommenderInputError(f"Unknown artist {EVIL!r}.")
 
@@ -86,7 +87,7 @@ def test_friendly_turns_input_errors_into_escaped_gr_error() -> None:
         bad()
     assert "<img" not in info.value.message and "&lt;img" in info.value.message
 
-    @common.friendly
+    @errors.friendly
     def broken() -> None:
         raise KeyError("a bug, not bad input")
 
@@ -97,23 +98,30 @@ def test_friendly_turns_input_errors_into_escaped_gr_error() -> None:
 @pytest.mark.parametrize("picks", [None, [], ["", "  "]])
 def test_nothing_picked_is_a_clear_error(picks) -> None:
     with pytest.raises(RecommenderInputError, match="Pick at least one artist"):
-        common.need_picks(picks)
+        inputs.make_query(inputs.SOURCE_PICKS, picks, None, 10, None, 0.0)
 
 
-@pytest.mark.parametrize(("value", "expected"), [(2, 2), (2.0, 2), ("17", 17)])
+@pytest.mark.parametrize(("value", "expected"), [(2, 2), (2.0, 2), ("17", 17), (" 17 ", 17)])
 def test_user_id_parsing(value, expected) -> None:
-    assert common.parse_user_id(value) == expected
+    query = inputs.make_query(inputs.SOURCE_USER, [], value, 10, None, 0.0)
+    assert query.user_id == expected and query.liked is None
 
 
-@pytest.mark.parametrize("value", [None, "abc", 2.5])
+@pytest.mark.parametrize("value", ["abc", 2.5, "2.5"])
 def test_bad_user_id_is_a_clear_error(value) -> None:
     with pytest.raises(RecommenderInputError, match="whole number"):
-        common.parse_user_id(value)
+        inputs.make_query(inputs.SOURCE_USER, [], value, 10, None, 0.0)
+
+
+@pytest.mark.parametrize("value", [None, "", "  "])
+def test_missing_user_id_asks_for_one(value) -> None:
+    with pytest.raises(RecommenderInputError, match="user id first"):
+        inputs.make_query(inputs.SOURCE_USER, [], value, 10, None, 0.0)
 
 
 def test_csv_export_round_trips_names_and_joins_lists() -> None:
     results = result_rows(['Say "Hi", & <Bye>', EVIL])
-    path = common.export_csv(results, "x")
+    path = export.export_csv(results, "x")
     back = pd.read_csv(path)
     assert back["name"].tolist() == results["name"].tolist()
     assert back["tags"].iat[0] == "rock|Indie"
@@ -121,21 +129,21 @@ def test_csv_export_round_trips_names_and_joins_lists() -> None:
 
 
 def test_display_table_keeps_names_as_text() -> None:
-    table = common.display_table(result_rows([EVIL]))
+    table = cards.display_table(result_rows([EVIL]))
     assert table["name"].iat[0] == EVIL
     assert table["tags"].iat[0] == "rock, Indie"
 
 
 def test_empty_results_give_a_notice() -> None:
-    assert "No artist matched" in common.cards_html(result_rows([]))
+    assert "No artist matched" in cards.cards_html(result_rows([]))
 
 
-def test_recommend_from_routes_picks_and_users() -> None:
-    bundle = StubBundle()
-    common.recommend_from(bundle, "softmax", common.SOURCE_PICKS, ["A"], None, 3, [], 0.2)
-    common.recommend_from(bundle, "softmax", common.SOURCE_USER, [], 7.0, 3, ["rock"], 0)
-    assert bundle.calls[0]["liked"] == ["A"] and bundle.calls[0]["tags"] is None
-    assert bundle.calls[1]["user_id"] == 7 and bundle.calls[1]["tags"] == ["rock"]
+def test_make_query_routes_picks_and_users() -> None:
+    picks = inputs.make_query(inputs.SOURCE_PICKS, ["A", " "], None, 3, [], 0.2, ["B"])
+    user = inputs.make_query(inputs.SOURCE_USER, ["ignored"], 7.0, 3, ["Rock"], 0)
+    assert picks.liked == ("A",) and picks.tags == () and picks.exclude == ("B",)
+    assert picks.popularity_penalty == 0.2 and picks.k == 3
+    assert user.user_id == 7 and user.liked is None and user.tags == ("rock",)
 
 
 def test_feedback_moves_artists_between_liked_and_excluded() -> None:
@@ -151,14 +159,15 @@ def test_softmax_recommend_sends_the_session_lists() -> None:
     bundle = StubBundle()
     session = {**softmax.new_session(), "liked": ["A"], "excluded": ["B"]}
     updated, results = softmax.recommend(bundle, session, 2, None, 0.0)
-    assert bundle.calls[-1]["liked"] == ["A"] and bundle.calls[-1]["exclude"] == ["B"]
+    query = bundle.calls[-1]["query"]
+    assert query.liked == ("A",) and query.exclude == ("B",)
     assert [r["name"] for r in updated["results"]] == results["name"].tolist()
     with pytest.raises(RecommenderInputError):
         softmax.recommend(bundle, softmax.new_session(), 2, None, 0.0)
 
 
 def test_score_frame_orders_bars_by_rank() -> None:
-    frame = common.score_frame(result_rows([f"n{i}" for i in range(12)]))
+    frame = cards.score_frame(result_rows([f"n{i}" for i in range(12)]))
     assert frame["artist"].tolist() == sorted(frame["artist"].tolist())
 
 
@@ -173,9 +182,10 @@ def test_jaccard_and_side_by_side() -> None:
 
 def test_compare_calls_every_model_with_the_same_input() -> None:
     bundle = StubBundle()
-    lists = compare.compare(bundle, common.SOURCE_PICKS, ["A"], None, 2, None, 0.0)
+    query = inputs.make_query(inputs.SOURCE_PICKS, ["A"], None, 2, None, 0.0)
+    lists = compare.compare(bundle, query)
     assert set(lists) == set(bundle.model_names)
-    assert {c["liked"][0] for c in bundle.calls} == {"A"}
+    assert {c["query"] for c in bundle.calls} == {query}
 
 
 def test_metrics_table_shows_spread_only_with_several_seeds() -> None:
@@ -183,6 +193,8 @@ def test_metrics_table_shows_spread_only_with_several_seeds() -> None:
         "svd": {"mean": {"ndcg": 0.15, "coverage": 0.01}, "std": {"ndcg": 0.01}, "runs": [1, 2]},
         "pop": {"mean": {"ndcg": 0.08}, "std": {"ndcg": 0.0}, "runs": [1]},
     }
+    at_20 = {m: {**v, "k": 20} for m, v in metrics.items()}
+    assert "NDCG@20" in compare.metrics_table(at_20).columns
     table = compare.metrics_table(metrics).set_index("model")
     assert re.fullmatch(r"0\.15 ± 0\.01", table.loc["svd", "NDCG@10"])
     assert table.loc["pop", "NDCG@10"] == "0.08"
@@ -209,16 +221,19 @@ def test_map_highlights_listener_and_recommended_artists() -> None:
 
 
 def test_bundle_source_precedence(tmp_path, monkeypatch) -> None:
-    import app
+    from recommenders.loading import app_bundle_source
 
-    monkeypatch.setattr(app, "ROOT", tmp_path)
     monkeypatch.delenv("RECOMMENDERS_HUB_REPO", raising=False)
     monkeypatch.delenv("RECOMMENDERS_HUB_REVISION", raising=False)
-    assert app.bundle_source(None) == (None, None)  # nothing found: the app builds one
+    default = tmp_path / "artifacts"
+    assert app_bundle_source(None, default) is None  # nothing found: the pipeline builds one
     monkeypatch.setenv("RECOMMENDERS_HUB_REPO", "someone/lastfm-bundle")
     monkeypatch.setenv("RECOMMENDERS_HUB_REVISION", "v1")
-    assert app.bundle_source(None) == ("someone/lastfm-bundle", "v1")
-    (tmp_path / "artifacts").mkdir()
-    (tmp_path / "artifacts" / "manifest.json").write_text("{}")
-    assert app.bundle_source(None) == (str(tmp_path / "artifacts"), None)
-    assert app.bundle_source("elsewhere/repo") == ("elsewhere/repo", None)
+    assert app_bundle_source(None, default) == ("someone/lastfm-bundle", "v1")
+    default.mkdir()
+    (default / "manifest.json").write_text("{}")
+    assert app_bundle_source(None, default) == (str(default), None)
+    assert app_bundle_source("elsewhere/repo", default) == ("elsewhere/repo", None)
+    monkeypatch.setenv("RECOMMENDERS_HUB_REPO", "not a repo")
+    with pytest.raises(RecommenderInputError, match="RECOMMENDERS_HUB_REPO"):
+        app_bundle_source(None, tmp_path / "empty")

@@ -8,7 +8,8 @@ import pytest
 
 import build_artifacts
 import recommenders
-from recommenders.bundle import sha256_file, write_bundle_atomically
+from recommenders.artifacts import write_atomically as write_bundle_atomically
+from recommenders.storage import sha256_file
 
 
 def _tree_hashes(folder):

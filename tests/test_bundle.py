@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 import recommenders
-from recommenders.bundle import MANIFEST, RESULT_COLUMNS, verify_bundle
+from recommenders.artifacts import MANIFEST, verify_bundle
+from recommenders.bundle import RESULT_COLUMNS
 from recommenders.errors import BundleError, RecommenderInputError
 from recommenders.models import MODEL_NAMES
 
@@ -97,7 +98,7 @@ def test_explanations_quote_real_co_listening_shares(fast_bundle, lastfm_data):
         ({"liked": []}, "No artists"),
         ({"liked": ["No Such Artist 123"]}, "Unknown artist"),
         ({"user_id": 999_999}, "Unknown user_id"),
-        ({"user_id": "abc"}, "user_id must be an integer"),
+        ({"user_id": "abc"}, "user_id must be a whole number"),
         ({}, "exactly one of"),
         ({"liked": ["Muse"], "user_id": 2}, "exactly one of"),
         ({"liked": ["Muse"], "k": 0}, "k must be"),

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.image import imread
 
 from recommenders.data import FIRST_PLAUSIBLE_TAG_YEAR, LastfmData
-from recommenders.errors import RecommenderInputError
+from recommenders.errors import BundleError
 from recommenders.exploration import (
     TABLE_COLUMNS,
     check_tables,
@@ -198,12 +198,12 @@ def test_headline_table_one_display_row_per_stat(tables) -> None:
 
 def test_missing_table_or_column_is_rejected(tables) -> None:
     partial = {k: v for k, v in tables.items() if k != "tags"}
-    with pytest.raises(RecommenderInputError, match="'tags'"):
+    with pytest.raises(BundleError, match="'tags'"):
         headline_stats(partial)
     broken = dict(tables, users=tables["users"].drop(columns="n_friends"))
-    with pytest.raises(RecommenderInputError, match="n_friends"):
+    with pytest.raises(BundleError, match="n_friends"):
         check_tables(broken)
-    with pytest.raises(RecommenderInputError, match="n_friends"):
+    with pytest.raises(BundleError, match="n_friends"):
         ALL_PLOTS["Friends per user"](broken)
 
 

@@ -26,8 +26,9 @@ from huggingface_hub.utils import filter_repo_objects
 
 import recommenders
 from recommenders import hub
-from recommenders.bundle import MANIFEST, write_manifest
+from recommenders.artifacts import MANIFEST, write_manifest
 from recommenders.errors import BundleError, RecommenderInputError
+from recommenders.loading import HUB_REPO_ENV, HUB_REVISION_ENV, app_bundle_source
 from recommenders.model_card import TAGS, build_model_card
 from recommenders.models import MODEL_NAMES
 
@@ -390,20 +391,21 @@ def test_unknown_repo_is_a_bundle_error_naming_it(monkeypatch):
 
 
 # -- Space settings ----------------------------------------------------------------------------
-def test_bundle_source_from_env():
-    assert hub.bundle_source_from_env({}) is None
-    assert hub.bundle_source_from_env({hub.HUB_REPO_ENV: "  "}) is None
-    assert hub.bundle_source_from_env({hub.HUB_REPO_ENV: REPO}) == (REPO, None)
-    env = {hub.HUB_REPO_ENV: f" {REPO} ", hub.HUB_REVISION_ENV: "v2"}
-    assert hub.bundle_source_from_env(env) == (REPO, "v2")
-    with pytest.raises(RecommenderInputError, match=hub.HUB_REPO_ENV):
-        hub.bundle_source_from_env({hub.HUB_REPO_ENV: "not a repo"})
+def test_app_bundle_source_from_env(tmp_path):
+    none_here = tmp_path / "no-bundle"
+    assert app_bundle_source(None, none_here, {}) is None
+    assert app_bundle_source(None, none_here, {HUB_REPO_ENV: "  "}) is None
+    assert app_bundle_source(None, none_here, {HUB_REPO_ENV: REPO}) == (REPO, None)
+    env = {HUB_REPO_ENV: f" {REPO} ", HUB_REVISION_ENV: "v2"}
+    assert app_bundle_source(None, none_here, env) == (REPO, "v2")
+    with pytest.raises(RecommenderInputError, match=HUB_REPO_ENV):
+        app_bundle_source(None, none_here, {HUB_REPO_ENV: "not a repo"})
 
 
-def test_bundle_source_reads_the_process_environment(monkeypatch):
-    monkeypatch.setenv(hub.HUB_REPO_ENV, REPO)
-    monkeypatch.delenv(hub.HUB_REVISION_ENV, raising=False)
-    assert hub.bundle_source_from_env() == (REPO, None)
+def test_app_bundle_source_reads_the_process_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv(HUB_REPO_ENV, REPO)
+    monkeypatch.delenv(HUB_REVISION_ENV, raising=False)
+    assert app_bundle_source(None, tmp_path) == (REPO, None)
 
 
 @pytest.mark.slow

@@ -90,7 +90,7 @@ def test_similar_is_qi_cosine_and_finds_the_same_taste_group(model, interactions
 def test_map_separates_taste_groups(model, interactions):
     xy = model.embedding_2d()
     assert xy.shape == (interactions.n_artists, 2)
-    listeners = interactions.listeners()
+    listeners = interactions.listeners
     assert np.isnan(xy[listeners < model.config.map_min_listeners]).all()
     heard = (listeners >= model.config.map_min_listeners) & np.isfinite(xy).all(axis=1)
     groups = np.array([group_of(int(a)) for a in interactions.artist_ids])

@@ -1,1 +1,3 @@
-"""The Gradio UI: one module per tab, shared pieces in ui.common; no model code here."""
+"""The Gradio UI: one module per tab plus shared pieces (inputs, cards, export, errors, style).
+
+It talks to ``recommenders.bundle.Bundle`` only: no model code, no matrix columns here."""

@@ -8,19 +8,28 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from ui import common
+from recommenders.bundle import Bundle
+from recommenders.query import RecQuery
+from ui import cards, errors, export, inputs
 
-METRIC_LABELS = {
-    "precision": "P@10",
-    "recall": "R@10",
-    "ndcg": "NDCG@10",
-    "map": "MAP@10",
+RANKING_METRICS = {"precision": "P", "recall": "R", "ndcg": "NDCG", "map": "MAP"}
+OTHER_METRICS = {
     "coverage": "coverage",
     "novelty": "novelty",
     "mean_listeners": "mean listeners",
     "fit_seconds": "fit time (s)",
 }
 QUALITY = ("precision", "recall", "ndcg")
+
+
+def metric_labels(k: int) -> dict[str, str]:
+    """Column labels for the recorded metrics, at the k they were measured at (e.g. NDCG@10)."""
+    return {**{key: f"{name}@{k}" for key, name in RANKING_METRICS.items()}, **OTHER_METRICS}
+
+
+def metrics_k(metrics: dict[str, Any]) -> int:
+    """The k the build evaluated at (the same for every model)."""
+    return int(next(iter(metrics.values()), {}).get("k", 10))
 
 
 def side_by_side(lists: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -48,11 +57,12 @@ def jaccard(lists: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def metrics_table(metrics: dict[str, Any]) -> pd.DataFrame:
     """One row per model: mean (± std when several seeds) of each offline metric."""
+    labels = metric_labels(metrics_k(metrics))
     rows = []
     for model, result in metrics.items():
         mean, std = result.get("mean", {}), result.get("std", {})
         row: dict[str, Any] = {"model": model}
-        for key, label in METRIC_LABELS.items():
+        for key, label in labels.items():
             if key in mean:
                 value = float(mean[key])
                 spread = float(std.get(key, 0.0) or 0.0)
@@ -65,8 +75,9 @@ def metrics_table(metrics: dict[str, Any]) -> pd.DataFrame:
 def metrics_long(metrics: dict[str, Any], keys: tuple[str, ...]) -> pd.DataFrame:
     """(model, metric, bar, value) rows for a native bar plot; ``bar`` = "metric · model" so the
     bars of one metric stand side by side (Gradio's BarPlot stacks bars sharing an x)."""
+    labels = metric_labels(metrics_k(metrics))
     rows = [
-        (model, METRIC_LABELS[key], f"{METRIC_LABELS[key]} · {model}", float(result["mean"][key]))
+        (model, labels[key], f"{labels[key]} · {model}", float(result["mean"][key]))
         for model, result in metrics.items()
         for key in keys
         if key in result.get("mean", {})
@@ -74,39 +85,29 @@ def metrics_long(metrics: dict[str, Any], keys: tuple[str, ...]) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["model", "metric", "bar", "value"])
 
 
-def compare(
-    bundle: Any,
-    source: str,
-    picks: list[str] | None,
-    user_id: object,
-    k: float,
-    tags: list[str] | None,
-    penalty: float,
-) -> dict[str, pd.DataFrame]:
-    """Every model's list for the same input."""
-    return {
-        model: common.recommend_from(bundle, model, source, picks, user_id, k, tags, penalty)
-        for model in bundle.model_names
-    }
+def compare(bundle: Bundle, query: RecQuery) -> dict[str, pd.DataFrame]:
+    """Every model's list for the same query."""
+    return {model: bundle.recommend(model, query) for model in bundle.model_names}
 
 
 def combined_csv(lists: dict[str, pd.DataFrame]) -> str:
     frames = [t.assign(model=m) for m, t in lists.items()]
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    return common.export_csv(table, "compare_recommendations")
+    return export.export_csv(table, "compare_recommendations")
 
 
-def build(bundle: Any) -> None:
+def build(bundle: Bundle) -> None:
     """The tab's layout and events (inside a gr.Blocks / gr.Tab context)."""
     gr.Markdown(
         "The same listener through every model. **Popularity** recommends what everyone "
         "listens to; **clustering** what listeners like you (your cluster) play; **SVD** "
-        "follows latent taste factors; **softmax** learns which artist comes next."
+        "follows latent taste factors; **softmax** is a network trained to reconstruct the "
+        "artists masked out of a listener's profile, plus a learned artist-to-artist term."
     )
-    source, picker, user = common.source_inputs(bundle)
-    common.wire_search(bundle, picker, "compare_search")
-    gr.Examples(common.EXAMPLE_PICKS, inputs=[picker], label="Examples (one click)")
-    k, tags, penalty = common.controls(bundle)
+    source, picker, user = inputs.source_inputs(bundle)
+    inputs.wire_search(bundle, picker, "compare_search")
+    gr.Examples(inputs.EXAMPLE_PICKS, inputs=[picker], label="Examples (one click)")
+    k, tags, penalty = inputs.controls(bundle)
     go = gr.Button("Compare all models", variant="primary")
     lists = gr.Dataframe(label="Recommendations side by side", interactive=False, wrap=True)
     overlap = gr.Dataframe(
@@ -125,7 +126,7 @@ def build(bundle: Any) -> None:
                 y="value",
                 color="model",
                 x_label_angle=-40,
-                title="Accuracy at 10 (higher is better)",
+                title=f"Accuracy at {metrics_k(metrics)} (higher is better)",
                 height=300,
             )
             gr.BarPlot(
@@ -143,9 +144,9 @@ def build(bundle: Any) -> None:
                 height=300,
             )
     else:
-        gr.HTML(common.notice("This bundle was built without evaluation (--skip-eval)."))
+        gr.HTML(cards.notice("This bundle was built without evaluation (--skip-eval)."))
 
-    @common.friendly
+    @errors.friendly
     def on_compare(
         source: str,
         picks: list[str] | None,
@@ -154,7 +155,8 @@ def build(bundle: Any) -> None:
         tags: list[str] | None,
         penalty: float,
     ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-        results = compare(bundle, source, picks, user_id, k, tags, penalty)
+        query = inputs.make_query(source, picks, user_id, k, tags, penalty)
+        results = compare(bundle, query)
         return side_by_side(results), jaccard(results), combined_csv(results)
 
     go.click(

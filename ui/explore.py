@@ -7,12 +7,13 @@ import logging
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import gradio as gr
 import pandas as pd
 
-from ui import common
+from recommenders.bundle import Bundle
+from recommenders.errors import RecommenderInputError
+from ui import cards, errors, inputs
 
 log = logging.getLogger(__name__)
 
@@ -81,23 +82,23 @@ def headline_cards(tables: dict[str, pd.DataFrame]) -> str:
     stats = headline_stats(tables)
     chosen = {key: stats[key] for key in HEADLINE_KEYS if key in stats}
     table = headline_table(chosen)
-    return common.headline_html(dict(zip(table["statistic"], table["value"], strict=True)))
+    return cards.headline_html(dict(zip(table["statistic"], table["value"], strict=True)))
 
 
-def similar_model(bundle: Any) -> str:
+def similar_model(bundle: Bundle) -> str:
     return next(m for m in (*SIMILAR_PREFERENCE, *bundle.model_names) if m in bundle.model_names)
 
 
-def lookup(bundle: Any, model: str, name: str, k: float) -> tuple[str, pd.DataFrame]:
+def lookup(bundle: Bundle, model: str, name: str, k: float) -> tuple[str, pd.DataFrame]:
     """The artist's card and its k most similar artists by ``model``."""
     similar = bundle.similar_artists(model, (name or "").strip(), k=int(k))
     artist_id = bundle.resolve_artists([name.strip()])[0]
     row = {**bundle.catalog.loc[artist_id].to_dict(), "explanation": None}
-    card = common.artist_card(row)
-    return f'<div class="card-grid">{card}</div>', common.display_table(similar)
+    card = cards.artist_card(row)
+    return f'<div class="card-grid">{card}</div>', cards.display_table(similar)
 
 
-def build(bundle: Any) -> None:
+def build(bundle: Bundle) -> None:
     """The tab's layout and events (inside a gr.Blocks / gr.Tab context)."""
     gr.Markdown(
         "**The Last.fm hetrec2011 dataset**: 1,892 users, the 50 artists each listened to most, "
@@ -110,7 +111,7 @@ def build(bundle: Any) -> None:
             gr.Dataframe(headline(tables), label="Headline numbers", interactive=False)
     except (ImportError, KeyError, ValueError) as exc:  # an older bundle without the tables
         log.warning("exploration tables unavailable: %s", exc)
-        gr.HTML(common.notice(f"Exploration data is not available in this bundle ({exc})."))
+        gr.HTML(cards.notice(f"Exploration data is not available in this bundle ({exc})."))
         tables = None
     if tables is not None:
         pictures = draw_in_background(tables)
@@ -134,7 +135,7 @@ def build(bundle: Any) -> None:
     gr.Markdown("### Look up an artist")
     with gr.Row():
         name = gr.Dropdown(
-            choices=common.top_artist_names(bundle),
+            choices=inputs.top_artist_names(bundle),
             value=None,
             allow_custom_value=True,
             filterable=True,
@@ -144,16 +145,16 @@ def build(bundle: Any) -> None:
         model = gr.Dropdown(
             bundle.model_names, value=similar_model(bundle), label="Similar by model"
         )
-        k = gr.Slider(1, common.MAX_K_UI, value=common.DEFAULT_K, step=1, label="How many")
+        k = gr.Slider(1, inputs.MAX_K_UI, value=inputs.DEFAULT_K, step=1, label="How many")
         go = gr.Button("Look up", variant="primary", scale=0, min_width=120)
     gr.Examples([["Radiohead"], ["Lady Gaga"], ["Daft Punk"]], inputs=[name], label="Examples")
     card = gr.HTML()
     similar = gr.Dataframe(label="Similar artists", interactive=False, wrap=True)
 
-    @common.friendly
+    @errors.friendly
     def on_lookup(name: str | None, model: str, k: float) -> tuple[str, pd.DataFrame]:
         if not name or not str(name).strip():
-            raise common.RecommenderInputError("Type an artist name first, e.g. 'Radiohead'.")
+            raise RecommenderInputError("Type an artist name first, e.g. 'Radiohead'.")
         return lookup(bundle, model, str(name), k)
 
     go.click(on_lookup, [name, model, k], [card, similar], api_name="explore_lookup")

@@ -11,32 +11,29 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from ui import common
+from recommenders.bundle import Bundle
+from ui import cards, errors, export, inputs
 
 MODEL = "softmax"
 CARDS_PER_ROW = 4
 
 
 def new_session() -> dict[str, Any]:
-    return {"liked": [], "excluded": [], "results": [], "k": common.DEFAULT_K}
+    return {"liked": [], "excluded": [], "results": [], "k": inputs.DEFAULT_K}
 
 
 def recommend(
-    bundle: Any,
+    bundle: Bundle,
     session: dict[str, Any],
     k: float,
     tags: list[str] | None,
     penalty: float,
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     """Recommend for the session's liked/excluded lists; returns the new session and results."""
-    results = bundle.recommend(
-        MODEL,
-        liked=common.need_picks(session["liked"]),
-        k=int(k),
-        tags=common.tags_or_none(tags),
-        popularity_penalty=float(penalty),
-        exclude=session["excluded"],
+    query = inputs.make_query(
+        inputs.SOURCE_PICKS, session["liked"], None, k, tags, penalty, session["excluded"]
     )
+    results = bundle.recommend(MODEL, query)
     updated = {**session, "results": results.to_dict("records"), "k": int(k)}
     return updated, results
 
@@ -56,20 +53,20 @@ def apply_feedback(session: dict[str, Any], artist: str, verdict: str) -> dict[s
 
 def _outputs(session: dict[str, Any], results: pd.DataFrame) -> tuple[Any, ...]:
     excluded = session["excluded"]
-    status = common.notice(f"Not for me: {', '.join(excluded)}") if excluded else common.notice("")
+    status = cards.notice(f"Not for me: {', '.join(excluded)}") if excluded else cards.notice("")
     return (
         session,
         list(session["liked"]),
-        common.score_frame(results),
-        common.export_csv(results, "softmax_recommendations"),
+        cards.score_frame(results),
+        export.export_csv(results, "softmax_recommendations"),
         status,
     )
 
 
-def build(bundle: Any) -> None:
+def build(bundle: Bundle) -> None:
     """The tab's layout and events (inside a gr.Blocks / gr.Tab context)."""
     if MODEL not in bundle.model_names:
-        gr.HTML(common.notice("The softmax model is not in this bundle."))
+        gr.HTML(cards.notice("The softmax model is not in this bundle."))
         return
     gr.Markdown(
         "A small neural network reads the artists you like and scores every artist in the "
@@ -78,11 +75,11 @@ def build(bundle: Any) -> None:
     )
     session = gr.State(new_session())
     with gr.Row():
-        picker = common.artist_picker(bundle)
+        picker = inputs.artist_picker(bundle)
         go = gr.Button("Recommend", variant="primary", scale=0, min_width=140)
-    common.wire_search(bundle, picker, "softmax_search")
-    gr.Examples(common.EXAMPLE_PICKS, inputs=[picker], label="Examples (one click)")
-    k, tags, penalty = common.controls(bundle)
+    inputs.wire_search(bundle, picker, "softmax_search")
+    gr.Examples(inputs.EXAMPLE_PICKS, inputs=[picker], label="Examples (one click)")
+    k, tags, penalty = inputs.controls(bundle)
     status = gr.HTML()
 
     @gr.render(inputs=[session])
@@ -90,13 +87,13 @@ def build(bundle: Any) -> None:
         records = current["results"]
         if not records:
             if current["liked"]:
-                gr.HTML(common.notice("No artist matched: widen the tag filter."))
+                gr.HTML(cards.notice("No artist matched: widen the tag filter."))
             return
         for start in range(0, len(records), CARDS_PER_ROW):
             with gr.Row(equal_height=True):
                 for row in records[start : start + CARDS_PER_ROW]:
                     with gr.Column(min_width=220):
-                        gr.HTML(common.artist_card(row))
+                        gr.HTML(cards.artist_card(row))
                         with gr.Row():
                             up = gr.Button("👍 More like this", size="sm", min_width=60)
                             down = gr.Button(
@@ -117,13 +114,13 @@ def build(bundle: Any) -> None:
     )
     download = gr.DownloadButton("Download CSV", value=None)
 
-    @common.friendly
+    @errors.friendly
     def on_recommend(
         picks: list[str] | None, k: float, tags: list[str] | None, penalty: float
     ) -> tuple[Any, ...]:
-        start = {**new_session(), "liked": common.need_picks(picks)}
+        start = {**new_session(), "liked": [p for p in picks or [] if p and p.strip()]}
         updated, results = recommend(bundle, start, k, tags, penalty)
-        common.warn_if_short(results, k)
+        errors.warn_if_short(results, k)
         return _outputs(updated, results)
 
     outputs = [session, picker, bars, download, status]
@@ -136,8 +133,8 @@ def build(bundle: Any) -> None:
     )
 
 
-def _feedback_handler(bundle: Any, artist: str, verdict: str) -> Any:
-    @common.friendly
+def _feedback_handler(bundle: Bundle, artist: str, verdict: str) -> Any:
+    @errors.friendly
     def on_feedback(
         current: dict[str, Any], k: float, tags: list[str] | None, penalty: float
     ) -> tuple[Any, ...]:

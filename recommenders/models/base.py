@@ -5,33 +5,77 @@ from __future__ import annotations
 import dataclasses
 import json
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
 from safetensors.numpy import load_file, save_file
 
-from recommenders.errors import BundleError
+from recommenders.errors import BundleError, RecommenderInputError
 from recommenders.interactions import Interactions
 
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "weights.safetensors"
 
 
-class Recommender(ABC):
+@dataclass
+class ModelConfig:
+    """Settings every model shares: a seed, ``fast()`` settings for tests, and the common checks.
+
+    Subclasses list their fields in POSITIVE_INTS (whole numbers ≥ 1), POSITIVE (> 0) and
+    NON_NEGATIVE (≥ 0, or None for "use the default"); ``check`` adds model-specific rules.
+    """
+
+    seed: int = 0
+
+    POSITIVE_INTS: ClassVar[tuple[str, ...]] = ()
+    POSITIVE: ClassVar[tuple[str, ...]] = ()
+    NON_NEGATIVE: ClassVar[tuple[str, ...]] = ()
+
+    def __post_init__(self) -> None:
+        for name in self.POSITIVE_INTS:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not float(value).is_integer() or value < 1:
+                raise RecommenderInputError(f"{name} must be a positive integer, got {value!r}.")
+        for name in self.POSITIVE:
+            if not getattr(self, name) > 0:
+                raise RecommenderInputError(f"{name} must be > 0, got {getattr(self, name)!r}.")
+        for name in self.NON_NEGATIVE:
+            value = getattr(self, name)
+            if value is not None and not value >= 0:
+                raise RecommenderInputError(f"{name} must be ≥ 0, got {value!r}.")
+        self.check()
+
+    def check(self) -> None:
+        """Model-specific rules beyond the shared ones (raise RecommenderInputError)."""
+
+    @classmethod
+    def fast(cls) -> Self:
+        """Small settings for tests and ``--fast`` builds; by default the full settings."""
+        return cls()
+
+    def with_seed(self, seed: int) -> Self:
+        return dataclasses.replace(self, seed=int(seed))
+
+
+ConfigT = TypeVar("ConfigT", bound=ModelConfig)
+
+
+class Recommender(ABC, Generic[ConfigT]):
     """Base class: ``fit`` on interactions, ``score`` profiles, ``save``/``load`` without pickle.
 
     A profile is a row of the users × artists matrix (log1p counts): an existing user's own row or
     one built from the artists a new user picked. Every model scores both the same way.
-    Subclasses set ``name`` and ``Config`` (a dataclass) and implement ``fit``, ``score``,
+    Subclasses set ``name`` and ``Config`` (their ModelConfig) and implement ``fit``, ``score``,
     ``_arrays`` and ``_restore``.
     """
 
     name: ClassVar[str]
-    Config: ClassVar[type]
+    Config: ClassVar[type[ModelConfig]]
 
-    def __init__(self, config: Any = None) -> None:
+    def __init__(self, config: ConfigT | None = None) -> None:
         self.config = config if config is not None else self.Config()
         self.n_artists_: int | None = None
         self.typical_value_: float = 1.0
@@ -102,7 +146,7 @@ class Recommender(ABC):
         """Learned settings (JSON-serialisable) to save beside the config."""
         return {}
 
-    def _restore(self, arrays: dict[str, np.ndarray], state: dict[str, Any]) -> None:  # noqa: B027
+    def _restore(self, arrays: dict[str, np.ndarray], state: dict[str, Any]) -> None:
         """Inverse of ``_arrays``/``_meta``; models without learned numbers keep this no-op."""
 
     # -- helpers -------------------------------------------------------------------------------

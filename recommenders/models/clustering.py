@@ -28,7 +28,7 @@ vs 0.234 at k = 128).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import scipy.sparse as sp
@@ -38,14 +38,15 @@ from sklearn.metrics import silhouette_score
 
 from recommenders.errors import RecommenderInputError
 from recommenders.interactions import Interactions
-from recommenders.models.base import Recommender
+from recommenders.models.base import ModelConfig, Recommender
+from recommenders.storage import csr_from_arrays, csr_to_arrays
 
 CLUSTER_SCORES = ("share", "mean_log")
 DEFAULT_K_GRID = (2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192)
 
 
 @dataclass
-class ClusteringConfig:
+class ClusteringConfig(ModelConfig):
     """Hyper-parameters (chosen on a validation split of seed 0, see
     benchmarks/tune_clustering.py)."""
 
@@ -60,17 +61,15 @@ class ClusteringConfig:
     popularity_discount: float = 0.2  # β: scores × (share of users listening)^(−β); 0 = off
     seed: int = 0
 
-    def __post_init__(self) -> None:
+    POSITIVE_INTS: ClassVar[tuple[str, ...]] = ("n_components", "n_init", "n_nearest")
+    POSITIVE: ClassVar[tuple[str, ...]] = ("temperature",)
+
+    def check(self) -> None:
         self.k_grid = tuple(int(k) for k in self.k_grid)
         if self.cluster_score not in CLUSTER_SCORES:
             raise RecommenderInputError(
                 f"cluster_score must be one of {CLUSTER_SCORES}, got {self.cluster_score!r}."
             )
-        for field in ("n_components", "n_init", "n_nearest"):
-            if int(getattr(self, field)) < 1:
-                raise RecommenderInputError(
-                    f"{field} must be a positive integer, got {getattr(self, field)!r}."
-                )
         if self.n_clusters < 0 or self.n_clusters == 1:
             raise RecommenderInputError(
                 f"n_clusters must be 0 (silhouette-best k) or ≥ 2, got {self.n_clusters!r}."
@@ -83,8 +82,6 @@ class ClusteringConfig:
             raise RecommenderInputError(
                 f"popularity_discount must be in [0, 1], got {self.popularity_discount!r}."
             )
-        if not self.temperature > 0:
-            raise RecommenderInputError(f"temperature must be > 0, got {self.temperature!r}.")
 
     @classmethod
     def fast(cls) -> ClusteringConfig:
@@ -92,7 +89,7 @@ class ClusteringConfig:
         return cls(n_components=32, n_clusters=32, n_nearest=5, k_grid=(2, 4, 8, 16, 32))
 
 
-class ClusteringModel(Recommender):
+class ClusteringModel(Recommender[ClusteringConfig]):
     name = "clustering"
     Config = ClusteringConfig
 
@@ -100,7 +97,7 @@ class ClusteringModel(Recommender):
         cfg = self.config
         self._remember_shape(interactions)
         n_users, n_artists = interactions.matrix.shape
-        listeners = np.diff(sp.csc_matrix(interactions.matrix).indptr).astype(np.float64)
+        listeners = interactions.listeners.astype(np.float64)
         if cfg.idf:
             self.idf_ = np.log(n_users / np.maximum(listeners, 1.0)).astype(np.float32)
         else:
@@ -185,6 +182,19 @@ class ClusteringModel(Recommender):
             out.append(summary)
         return out
 
+    def k_experiment(self) -> dict[str, Any]:
+        """The k experiment kept from fitting: ``k`` grid with ``silhouette`` and ``inertia``
+        (lists, NaN where not measured), the ``silhouette_best`` k and the ``chosen`` k."""
+        self._check_fitted()
+        return {
+            "k": [int(k) for k in self.k_grid_],
+            "silhouette": [float(v) for v in self.k_silhouette_],
+            "inertia": [float(v) for v in self.k_inertia_],
+            "silhouette_best": int(self.k_silhouette_best_),
+            "chosen": int(self.k_),
+            "rule": "silhouette-best" if self.config.n_clusters == 0 else "fixed n_clusters",
+        }
+
     # -- fitting helpers -----------------------------------------------------------------------
     def _represent(self, matrix: sp.spmatrix) -> sp.csr_matrix:
         """(n × n_artists) idf-weighted, L2-normalised rows: what the SVD and k-means see."""
@@ -264,9 +274,9 @@ class ClusteringModel(Recommender):
             "k_inertia": self.k_inertia_,
             "k_silhouette": self.k_silhouette_,
         }
-        arrays.update(_csr_arrays("share", self.cluster_share_))
+        arrays.update(csr_to_arrays(prefix="share_", matrix=self.cluster_share_))
         if self.cluster_artist_ is not self.cluster_share_:
-            arrays.update(_csr_arrays("score", self.cluster_artist_))
+            arrays.update(csr_to_arrays(prefix="score_", matrix=self.cluster_artist_))
         return arrays
 
     def _meta(self) -> dict[str, Any]:
@@ -292,9 +302,9 @@ class ClusteringModel(Recommender):
         self.k_inertia_ = arrays["k_inertia"]
         self.k_silhouette_ = arrays["k_silhouette"]
         shape = (self.k_, int(self.n_artists_))
-        self.cluster_share_ = _csr_from("share", arrays, shape)
+        self.cluster_share_ = csr_from_arrays(arrays, prefix="share_", shape=shape)
         if "score_data" in arrays:
-            self.cluster_artist_ = _csr_from("score", arrays, shape)
+            self.cluster_artist_ = csr_from_arrays(arrays, prefix="score_", shape=shape)
         else:
             self.cluster_artist_ = self.cluster_share_
 
@@ -327,18 +337,3 @@ def _plane(centroids: np.ndarray, sizes: np.ndarray) -> np.ndarray:
         coords = np.hstack([coords, np.zeros((len(c), 2 - coords.shape[1]))])
     signs = np.sign(coords[np.argmax(np.abs(coords), axis=0), [0, 1]])
     return (coords * np.where(signs == 0, 1.0, signs)).astype(np.float32)
-
-
-def _csr_arrays(prefix: str, m: sp.csr_matrix) -> dict[str, np.ndarray]:
-    return {
-        f"{prefix}_data": m.data.astype(np.float32),
-        f"{prefix}_indices": m.indices.astype(np.int64),
-        f"{prefix}_indptr": m.indptr.astype(np.int64),
-    }
-
-
-def _csr_from(prefix: str, arrays: dict[str, np.ndarray], shape: tuple[int, int]) -> sp.csr_matrix:
-    return sp.csr_matrix(
-        (arrays[f"{prefix}_data"], arrays[f"{prefix}_indices"], arrays[f"{prefix}_indptr"]),
-        shape=shape,
-    )

@@ -9,21 +9,21 @@ import numpy as np
 import scipy.sparse as sp
 
 from recommenders.interactions import Interactions
-from recommenders.models.base import Recommender
+from recommenders.models.base import ModelConfig, Recommender
 
 
 @dataclass
-class PopularityConfig:
+class PopularityConfig(ModelConfig):
     """No settings: the baseline ranks by listener count (ties by total log plays)."""
 
 
-class PopularityModel(Recommender):
+class PopularityModel(Recommender[PopularityConfig]):
     name = "popularity"
     Config = PopularityConfig
 
     def fit(self, interactions: Interactions) -> Self:
         self._remember_shape(interactions)
-        listeners = interactions.listeners().astype(np.float64)
+        listeners = interactions.listeners.astype(np.float64)
         plays = np.asarray(interactions.matrix.sum(axis=0)).ravel()
         # Tie-break by plays with a weight too small to reorder different listener counts.
         self.popularity_ = (listeners + plays / (plays.max() + 1.0)).astype(np.float32)

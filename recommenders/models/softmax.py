@@ -21,21 +21,21 @@ torch; scoring is plain numpy on the saved float32 weights, so serving needs no 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import scipy.sparse as sp
 
 from recommenders.errors import RecommenderInputError
 from recommenders.interactions import Interactions
-from recommenders.models.base import Recommender
+from recommenders.models.base import ModelConfig, Recommender
 from recommenders.models.item_item import ease_weights
 
 INPUT_WEIGHTINGS = ("log", "binary")
 
 
 @dataclass
-class SoftmaxConfig:
+class SoftmaxConfig(ModelConfig):
     """Hyper-parameters (chosen on seed 0, see benchmarks/tune_softmax.py)."""
 
     hidden: int = 200  # first layer width (the artist "embedding" of the input)
@@ -55,7 +55,13 @@ class SoftmaxConfig:
     skip_l2: float = 200.0  # ridge penalty of the closed-form skip
     seed: int = 0
 
-    def __post_init__(self) -> None:
+    POSITIVE_INTS: ClassVar[tuple[str, ...]] = (
+        "hidden", "epochs", "batch_size", "n_models", "min_listeners", "input_min_listeners",
+    )  # fmt: skip
+    POSITIVE: ClassVar[tuple[str, ...]] = ("skip_l2",)
+    NON_NEGATIVE: ClassVar[tuple[str, ...]] = ("skip_weight", "latent")
+
+    def check(self) -> None:
         for field in ("input_weighting", "target_weighting"):
             if getattr(self, field) not in INPUT_WEIGHTINGS:
                 raise RecommenderInputError(
@@ -65,25 +71,6 @@ class SoftmaxConfig:
             raise RecommenderInputError(
                 f"input_dropout must be in [0, 1), got {self.input_dropout!r}."
             )
-        for field in (
-            "hidden",
-            "epochs",
-            "batch_size",
-            "n_models",
-            "min_listeners",
-            "input_min_listeners",
-        ):
-            if int(getattr(self, field)) < 1:
-                raise RecommenderInputError(
-                    f"{field} must be a positive integer, got {getattr(self, field)!r}."
-                )
-        if self.skip_weight < 0 or self.skip_l2 <= 0:
-            raise RecommenderInputError(
-                f"skip_weight must be ≥ 0 and skip_l2 > 0, got {self.skip_weight!r}, "
-                f"{self.skip_l2!r}."
-            )
-        if self.latent < 0:
-            raise RecommenderInputError(f"latent must be ≥ 0, got {self.latent!r}.")
 
     @classmethod
     def fast(cls) -> SoftmaxConfig:
@@ -121,7 +108,7 @@ def _lookup(items: np.ndarray, n_columns: int) -> np.ndarray:
     return lookup
 
 
-class SoftmaxModel(Recommender):
+class SoftmaxModel(Recommender[SoftmaxConfig]):
     name = "softmax"
     Config = SoftmaxConfig
 
@@ -134,7 +121,7 @@ class SoftmaxModel(Recommender):
         self.__dict__.pop("_lookups", None)
         x = _input_rows(interactions.matrix, cfg.input_weighting)
         target = _input_rows(interactions.matrix, cfg.target_weighting)
-        listeners = interactions.listeners()
+        listeners = interactions.listeners
         self.listeners_ = listeners.astype(np.float32)
         self.in_items_ = np.flatnonzero(listeners >= cfg.input_min_listeners).astype(np.int64)
         self.out_items_ = np.flatnonzero(listeners >= cfg.min_listeners).astype(np.int64)

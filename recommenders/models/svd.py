@@ -28,7 +28,7 @@ The two Σ_j π_j terms are (k+1)² and (k+1) numbers computed once at fit time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import pandas as pd
@@ -36,7 +36,7 @@ import scipy.sparse as sp
 
 from recommenders.errors import RecommenderInputError
 from recommenders.interactions import Interactions
-from recommenders.models.base import Recommender
+from recommenders.models.base import ModelConfig, Recommender
 
 # Rows of positives per chunk when stacking outer products: bounds memory to a few tens of MB.
 _FOLD_CHUNK_NNZ = 4096
@@ -45,7 +45,7 @@ _SMALL_BATCH = 8
 
 
 @dataclass
-class SVDConfig:
+class SVDConfig(ModelConfig):
     """Hyper-parameters (chosen on a validation split of seed 0, see benchmarks/tune_svd.py)."""
 
     n_factors: int = 64  # 128 gains ~0.006 validation NDCG but doubles the fit time
@@ -63,17 +63,11 @@ class SVDConfig:
     map_min_listeners: int = 5  # artists with fewer training listeners get NaN map coordinates
     seed: int = 0
 
-    def __post_init__(self) -> None:
-        for field in ("n_factors", "n_epochs"):
-            if int(getattr(self, field)) < 1:
-                raise RecommenderInputError(
-                    f"{field} must be a positive integer, got {getattr(self, field)!r}."
-                )
-        for field in ("lr_all", "neg_ratio"):
-            if not getattr(self, field) > 0:
-                raise RecommenderInputError(f"{field} must be > 0, got {getattr(self, field)!r}.")
-        if self.reg_all < 0 or (self.fold_reg is not None and self.fold_reg < 0):
-            raise RecommenderInputError("reg_all and fold_reg must be ≥ 0.")
+    POSITIVE_INTS: ClassVar[tuple[str, ...]] = ("n_factors", "n_epochs")
+    POSITIVE: ClassVar[tuple[str, ...]] = ("lr_all", "neg_ratio")
+    NON_NEGATIVE: ClassVar[tuple[str, ...]] = ("reg_all", "fold_reg")
+
+    def check(self) -> None:
         if not self.neg_rating < self.pos_low <= self.rating_high:
             raise RecommenderInputError(
                 "ratings must satisfy neg_rating < pos_low ≤ rating_high, got "
@@ -128,7 +122,7 @@ def sample_negatives(
     return keys // n_cols, keys % n_cols
 
 
-class SVDModel(Recommender):
+class SVDModel(Recommender[SVDConfig]):
     name = "svd"
     Config = SVDConfig
 
@@ -142,7 +136,7 @@ class SVDModel(Recommender):
         m = sp.csr_matrix(interactions.matrix, dtype=np.float32, copy=True)
         m.eliminate_zeros()
         m.sort_indices()
-        listeners = np.diff(m.tocsc().indptr).astype(np.float64)
+        listeners = interactions.listeners.astype(np.float64)
         self.listeners_ = listeners.astype(np.float32)
         probs = self._negative_probs(listeners)
 
