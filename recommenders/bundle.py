@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recommenders import insights
+import recommenders.insights as insights
 from recommenders.artifacts import BundleContents, read_bundle
 from recommenders.catalog import genre_and_tag_labels
 from recommenders.errors import BundleError, RecommenderInputError
@@ -63,7 +63,11 @@ class Bundle:
         self.path = path
         self._interactions = interactions
         self._models: dict[str, Recommender] = contents.models
-        self._names = ArtistNames(catalog["name"], catalog["listeners"])
+        offered = catalog["offered"] if "offered" in catalog.columns else None
+        self._names = ArtistNames(catalog["name"], catalog["listeners"], offered)
+        # Junk names and duplicate spellings are never recommended (see recommenders.cleaning).
+        hidden = ~offered.to_numpy(bool) if offered is not None else np.zeros(len(catalog), bool)
+        self._hidden = np.flatnonzero(hidden)
         self._colistening = CoListening(interactions.matrix)
         self._popularity_z = standardise(np.log1p(catalog["listeners"].to_numpy(np.float64)))
 
@@ -112,6 +116,11 @@ class Bundle:
         """Artist ids for names or ids (see ArtistNames.resolve)."""
         return self._names.resolve(liked)
 
+    def top_artists(self, limit: int = 200) -> list[str]:
+        """The most listened artists' names (junk names and duplicate spellings left out)."""
+        offered = self.catalog.drop(index=self.catalog.index[self._hidden])
+        return offered.nlargest(limit, "listeners")["name"].tolist()
+
     def search_artists(self, query: str, limit: int = 20) -> list[str]:
         """Catalog names that best match what someone is typing, for pickers."""
         return self._names.search(query, limit)
@@ -142,7 +151,7 @@ class Bundle:
         if query is None:
             query = RecQuery.of(liked, user_id, k, tags, popularity_penalty, exclude)
         profile = self._profile(query)
-        known = profile.indices
+        known = np.union1d(profile.indices, self._hidden)
         if query.exclude:
             excluded = self._columns_of(self.resolve_artists(list(query.exclude)))
             known = np.union1d(known, excluded)
@@ -158,7 +167,8 @@ class Bundle:
         recommender = self.model(model)
         k = check_k(k)
         column = self._columns_of([self._names.resolve_one(artist)])
-        columns, final = top_columns(recommender.similar(int(column[0])), k, column)
+        never = np.union1d(column, self._hidden)
+        columns, final = top_columns(recommender.similar(int(column[0])), k, never)
         return self._result(columns, final, reasons_from=column)
 
     def artist_info(self, artist: object) -> dict[str, Any]:

@@ -8,10 +8,9 @@ import numpy as np
 import pandas as pd
 
 from recommenders.cleaning import add_cleaning_columns, lastfm_urls
-from recommenders.data import LastfmData
+from recommenders.data import TOP_TAGS, LastfmData, top_tags
 from recommenders.spotify import COLUMNS as SPOTIFY_OUTPUT_COLUMNS
 
-TOP_TAGS = 10
 SPOTIFY_COLUMNS = list(SPOTIFY_OUTPUT_COLUMNS)
 
 
@@ -48,14 +47,6 @@ def build_catalog(data: LastfmData, spotify: pd.DataFrame | None = None) -> pd.D
     catalog["image_url"] = catalog["spotify_image_url"]
     catalog.index.name = "artist_id"
     return add_cleaning_columns(catalog)
-
-
-def top_tags(data: LastfmData, n: int = TOP_TAGS) -> pd.Series:
-    """artist_id → list of its ``n`` most given tag names (by distinct users, ties by tag name)."""
-    tagged = data.user_tagged_artists.merge(data.tags, on="tag_id", how="inner")
-    counts = tagged.groupby(["artist_id", "tag"])["user_id"].nunique().rename("users").reset_index()
-    counts = counts.sort_values(["artist_id", "users", "tag"], ascending=[True, False, True])
-    return counts.groupby("artist_id").head(n).groupby("artist_id")["tag"].agg(list)
 
 
 def _spotify_or_empty(spotify: pd.DataFrame | None, index: pd.Index) -> pd.DataFrame:

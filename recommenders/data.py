@@ -336,3 +336,14 @@ def _check_dates(tagged: pd.DataFrame) -> None:
             f"day {row['day']} does not exist in {row['year']}-{row['month']:02d} "
             "(day must be 1..days in that month)",
         )
+
+
+TOP_TAGS = 10
+
+
+def top_tags(data: LastfmData, n: int = TOP_TAGS) -> pd.Series:
+    """artist_id → list of its ``n`` most given tag names (by distinct users, ties by tag name)."""
+    tagged = data.user_tagged_artists.merge(data.tags, on="tag_id", how="inner")
+    counts = tagged.groupby(["artist_id", "tag"])["user_id"].nunique().rename("users").reset_index()
+    counts = counts.sort_values(["artist_id", "users", "tag"], ascending=[True, False, True])
+    return counts.groupby("artist_id").head(n).groupby("artist_id")["tag"].agg(list)

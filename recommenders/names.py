@@ -1,4 +1,4 @@
-"""Artist names ↔ ids: exact, else case-insensitive when unambiguous; fuzzy only to suggest."""
+"""Artist names ↔ ids: exact, else up to case/accents/punctuation; typos only suggested."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz, process
 
 from recommenders.errors import RecommenderInputError
+from recommenders.matching import ArtistMatcher, Match
 from recommenders.text import normalise
 
 MAX_PICKED = 1000
@@ -18,19 +18,25 @@ MAX_PICKED = 1000
 class ArtistNames:
     """Resolves what a person typed (names or ids) to catalog artist ids, and searches names."""
 
-    def __init__(self, names: pd.Series, listeners: pd.Series | None = None) -> None:
-        """names: artist_id → name; listeners (same index) ranks search results by popularity."""
+    def __init__(
+        self,
+        names: pd.Series,
+        listeners: pd.Series | None = None,
+        offered: pd.Series | None = None,
+    ) -> None:
+        """names: artist_id → name; listeners (same index) breaks ties and ranks search results;
+        offered: False for artists pickers should not offer (junk names, duplicate spellings),
+        which still resolve by their exact name or id."""
         self.names = names
-        self._popularity: dict[str, int] = defaultdict(int)
-        if listeners is not None:
-            for artist_id, count in listeners.items():
-                self._popularity[normalise(names[artist_id])] += int(count)
+        listeners = listeners if listeners is not None else pd.Series(0, index=names.index)
+        self._matcher = ArtistMatcher(names, listeners, offered)
         self._exact: dict[str, int] = {}
-        self._folded: dict[str, list[int]] = defaultdict(list)
+        self._normalised: dict[str, list[int]] = defaultdict(list)
         for artist_id, name in names.items():
             self._exact.setdefault(name, int(artist_id))
-            self._folded[normalise(name)].append(int(artist_id))
-        self._choices = list(self._folded)
+            self._normalised[normalise(name)].append(int(artist_id))
+        for ids in self._normalised.values():  # most listened spelling first
+            ids.sort(key=lambda i: -int(listeners.get(i, 0)))
         self._ids = set(int(i) for i in names.index)
 
     def resolve(self, liked: Iterable[object] | object) -> list[int]:
@@ -69,7 +75,12 @@ class ArtistNames:
         return ids
 
     def resolve_one(self, item: object) -> int:
-        """One artist id for a name or an id (int or digit string that is not also a name)."""
+        """One artist id for a name or an id (int or digit string that is not also a name).
+
+        Exact spelling first, then the same name up to case and spacing (the most listened
+        spelling when several differ only by case), then up to accents and punctuation ("Sigur
+        Ros", "acdc", "beatles"). Typos are not guessed here: they get "did you mean".
+        """
         if isinstance(item, bool) or not isinstance(item, (str, int, np.integer)):
             raise RecommenderInputError(
                 f"Artist {item!r} is neither a name nor an id: give names as text, ids as integers."
@@ -80,14 +91,12 @@ class ArtistNames:
             raise RecommenderInputError(f"Unknown artist id {int(item)}.")
         if item in self._exact:
             return self._exact[item]
-        candidates = self._folded.get(normalise(item), [])
-        if len(candidates) == 1:
+        candidates = self._normalised.get(normalise(item), [])
+        if candidates:
             return candidates[0]
-        if len(candidates) > 1:
-            spellings = ", ".join(repr(self.names[c]) for c in candidates[:5])
-            raise RecommenderInputError(
-                f"Artist {item!r} is ambiguous: it matches {spellings}; type the exact spelling."
-            )
+        found = self._matcher.match(item) if item.strip() else None
+        if found is not None and found.score == 100:
+            return found.artist_id
         if item.strip().isdigit() and int(item) in self._ids:
             return int(item)
         suggestions = self.search(item, limit=3)
@@ -95,24 +104,19 @@ class ArtistNames:
         raise RecommenderInputError(f"Unknown artist {_short(item)!r}.{hint}")
 
     def search(self, query: str, limit: int = 20) -> list[str]:
-        """Names that best match ``query`` (prefix matches first, then fuzzy), for pickers."""
-        key = normalise(query or "")
-        if not key:
+        """Names that best match ``query``, for pickers: tolerant of case, accents, punctuation,
+        a leading "The" and typos; ranked by closeness, then listeners."""
+        if not isinstance(query, str):
             return []
-        prefix = [c for c in self._choices if c.startswith(key)]
-        prefix.sort(key=lambda c: (c != key, -self._popularity[c], len(c), c))
-        found = prefix[:limit]
-        if len(found) < limit:
-            # token_set_ratio: "beatles" finds "the beatles", but "a" or "dio" do not look
-            # like "radiohed" (WRatio's partial matching scores any contained fragment 100).
-            fuzzy = process.extract(
-                key, self._choices, scorer=fuzz.token_set_ratio, limit=limit, score_cutoff=75
-            )
-            found += [c for c, _score, _i in fuzzy if c not in found][: limit - len(found)]
-        names: list[str] = []
-        for folded in found:
-            names.extend(self.names[i] for i in self._folded[folded])
-        return names[:limit]
+        return [m.name for m in self._matcher.search(query, limit)]
+
+    def search_matches(self, query: str, limit: int = 20) -> list[Match]:
+        """``search`` with ids, closeness scores and listener counts."""
+        return self._matcher.search(query, limit) if isinstance(query, str) else []
+
+    def match_many(self, names: Iterable[str]) -> list[Match | None]:
+        """The one offered artist each free-text name means, or None (see ArtistMatcher.match)."""
+        return self._matcher.match_many(names)
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -10,7 +10,7 @@ def normalise(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
-def fold(name: str) -> str:
+def accent_free(name: str) -> str:
     """`normalise` without accents (NFKD, combining marks dropped): "Sigur Ros" == "Sigur Rós"."""
     decomposed = unicodedata.normalize("NFKD", normalise(name))
     return "".join(c for c in decomposed if not unicodedata.combining(c))

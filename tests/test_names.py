@@ -36,11 +36,16 @@ def test_case_insensitive_match_when_unambiguous(names):
     assert names.resolve(["radiohead", "  MUSE ", "beyoncé"]) == [1, 2, 6]
 
 
-def test_case_only_variants_resolve_exactly_and_are_ambiguous_otherwise(names):
+def test_case_only_variants_resolve_exactly_else_to_the_most_listened_spelling(names):
     assert names.resolve(["ДДТ"]) == [4]
     assert names.resolve(["ддт"]) == [5]
-    with pytest.raises(RecommenderInputError, match="ambiguous"):
-        names.resolve(["Ддт"])
+    assert names.resolve(["Ддт"]) == [4]  # 96 listeners against 95
+
+
+def test_accents_punctuation_and_the_are_forgiven_but_typos_only_suggested(names):
+    assert names.resolve(["Beyonce", "acdc", "ac-dc"]) == [6, 9]
+    with pytest.raises(RecommenderInputError, match="Did you mean 'Radiohead'"):
+        names.resolve(["Radiohed"])
 
 
 def test_a_name_made_of_digits_is_a_name_first(names):

@@ -26,7 +26,7 @@ EXAMPLE_PICKS = [
 
 
 def top_artist_names(bundle: Bundle, limit: int = PICKER_CHOICES) -> list[str]:
-    return bundle.catalog.nlargest(limit, "listeners")["name"].tolist()
+    return bundle.top_artists(limit)
 
 
 @functools.lru_cache(maxsize=4)

@@ -17,7 +17,7 @@ import pandas as pd
 from recommenders.spotify.coverage import coverage
 from recommenders.spotify.enrich import enrich
 from recommenders.spotify.seed import seed_candidates
-from recommenders.text import fold
+from recommenders.text import accent_free
 
 
 def match_samples(
@@ -39,7 +39,7 @@ def match_samples(
         {
             "name": names[i],
             "seed genres": " | ".join(
-                ", ".join(g) or "[]" for g in candidates.get(fold(names[i]), [])
+                ", ".join(g) or "[]" for g in candidates.get(accent_free(names[i]), [])
             ),
             "top Last.fm tags": ", ".join(tags.get(i, [])[:6]),
         }
@@ -50,8 +50,7 @@ def match_samples(
 
 def main(argv: list[str] | None = None) -> None:
     """CLI entry point (see the module docstring)."""
-    from recommenders.catalog import top_tags
-    from recommenders.data import load_dataset
+    from recommenders.data import load_dataset, top_tags
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(

@@ -21,7 +21,7 @@ from recommenders.spotify.client import RetryPolicy, Sleep, _StopLive, make_clie
 from recommenders.spotify.live import Progress, fetch_live
 from recommenders.spotify.seed import seed_candidates
 from recommenders.spotify.trust import AMBIGUOUS, TRUSTED, judge_api, judge_seed
-from recommenders.text import fold
+from recommenders.text import accent_free
 
 logger = logging.getLogger("recommenders.spotify")
 
@@ -102,8 +102,7 @@ def _lastfm_tags(data_dir: Path) -> pd.Series | None:
     """artist_id → top Last.fm tags from data_dir's raw files, None when they are not there."""
     if not (data_dir / LASTFM_DIR).is_dir():
         return None
-    from recommenders.catalog import top_tags  # catalog imports this package: import late
-    from recommenders.data import load_dataset
+    from recommenders.data import load_dataset, top_tags
 
     return top_tags(load_dataset(data_dir))
 
@@ -121,7 +120,7 @@ def assemble(
 ) -> pd.DataFrame:
     """One row per artist: the believed live match, else the believed seed match, else nothing."""
     rows = [
-        _one_artist(query, artist_tags, candidates.get(fold(query)), cached.get(query))
+        _one_artist(query, artist_tags, candidates.get(accent_free(query)), cached.get(query))
         for query, artist_tags in zip(queries, tags, strict=True)
     ]
     text = "string"

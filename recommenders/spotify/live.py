@@ -10,7 +10,7 @@ import numpy as np
 
 from recommenders.spotify.cache import Cache
 from recommenders.spotify.client import RetryPolicy, Sleep, _Fetcher, _GaveUp, _StopLive
-from recommenders.text import fold
+from recommenders.text import accent_free
 
 logger = logging.getLogger("recommenders.spotify")
 
@@ -29,7 +29,7 @@ def name_score(query: str, candidate: str) -> float:
     """Similarity 0-100 of two artist names (rapidfuzz ratio on accent-folded names)."""
     from rapidfuzz import fuzz
 
-    return float(fuzz.ratio(fold(query), fold(candidate)))
+    return float(fuzz.ratio(accent_free(query), accent_free(candidate)))
 
 
 def _largest_image(images: Iterable[dict[str, Any]] | None) -> str | None:

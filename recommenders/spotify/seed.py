@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from recommenders.errors import DataValidationError
-from recommenders.text import fold, normalise
+from recommenders.text import accent_free, normalise
 
 SEED_FILE = Path("spotify") / "spotify_artist_genres.csv"
 
@@ -66,7 +66,7 @@ def seed_candidates(data_dir: Path) -> dict[str, list[list[str]]]:
     """
     candidates: dict[str, list[list[str]]] = {}
     for artist, genres in read_seed(data_dir):
-        found = candidates.setdefault(fold(artist), [])
+        found = candidates.setdefault(accent_free(artist), [])
         if genres not in found:
             found.append(genres)
     return candidates

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from recommenders.spotify.families import genre_families, tag_families
-from recommenders.text import fold
+from recommenders.text import accent_free
 
 TRUSTED = "trusted"
 AMBIGUOUS = "ambiguous"
@@ -27,7 +27,7 @@ MIN_SINGLE_WORD = 8  # letters a lone Latin-script word needs to be trusted with
 
 def is_distinctive(name: str) -> bool:
     """A name unlikely to be shared by unrelated artists (see the module docstring)."""
-    words = fold(name).split()
+    words = accent_free(name).split()
     if words and words[0] in ARTICLES and len(words) > 1:
         words = words[1:]
     if len(words) >= 2:
