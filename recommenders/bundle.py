@@ -21,6 +21,7 @@ from recommenders.artifacts import BundleContents, read_bundle
 from recommenders.catalog import genre_and_tag_labels
 from recommenders.errors import BundleError, RecommenderInputError
 from recommenders.explain import CoListening, explanation_text
+from recommenders.history_matching import HistoryMatch, check_history, match_history
 from recommenders.models.base import Recommender
 from recommenders.names import ArtistNames
 from recommenders.query import RecQuery, check_k, check_user_id
@@ -47,9 +48,9 @@ class Bundle:
     """A loaded bundle: the catalog, the interactions, the fitted models, and what serves them.
 
     Public API: ``model_names``, ``default_model``, ``catalog``, ``metrics``, ``recommend``,
-    ``similar_artists``, ``search_artists``, ``resolve_artists``, ``artist_info``,
-    ``user_history``,
-    ``listener_artists``, ``known_labels``, and the "how it works" tables ``cluster_table``,
+    ``similar_artists``, ``search_artists``, ``top_artists``, ``resolve_artists``,
+    ``artist_info``, ``match_history``, ``user_history``, ``listener_artists``, ``known_labels``,
+    and the "how it works" tables ``cluster_table``,
     ``cluster_assignment``, ``k_experiment``, ``artist_map``.
     """
 
@@ -124,6 +125,13 @@ class Bundle:
     def search_artists(self, query: str, limit: int = 20) -> list[str]:
         """Catalog names that best match what someone is typing, for pickers."""
         return self._names.search(query, limit)
+
+    def match_history(self, history: object) -> HistoryMatch:
+        """Match a listening history (``read_history``'s table, or {name: plays}) to the catalog:
+        ``.matched`` (artist_id, name, plays, given) can be passed as ``liked=``; ``.unmatched``
+        lists what this 2011 catalog does not have; ``.summary()`` says both in one sentence."""
+        table = check_history(history)
+        return match_history(table, self._names.match_many(table["artist"].tolist()))
 
     # -- recommending ----------------------------------------------------------------------------
     def recommend(
