@@ -20,7 +20,7 @@ import recommenders.insights as insights
 from recommenders.artifacts import BundleContents, read_bundle
 from recommenders.catalog import genre_and_tag_labels
 from recommenders.errors import BundleError, RecommenderInputError
-from recommenders.explain import CoListening, explanation_text
+from recommenders.explain import Explainer, explanation_text
 from recommenders.history_matching import HistoryMatch, check_history, match_history
 from recommenders.models.base import Recommender
 from recommenders.names import ArtistNames
@@ -69,7 +69,7 @@ class Bundle:
         # Junk names and duplicate spellings are never recommended (see recommenders.cleaning).
         hidden = ~offered.to_numpy(bool) if offered is not None else np.zeros(len(catalog), bool)
         self._hidden = np.flatnonzero(hidden)
-        self._colistening = CoListening(interactions.matrix)
+        self._explainer = Explainer(interactions.matrix, catalog["tags"].tolist())
         self._popularity_z = standardise(np.log1p(catalog["listeners"].to_numpy(np.float64)))
 
     @classmethod
@@ -277,11 +277,13 @@ class Bundle:
         """The result table for ranked columns; built from numpy columns (pandas row selection
         costs more than the whole model on this hot path)."""
         table = {name: values[columns] for name, values in self._result_columns.items()}
-        reasons = self._colistening.best_reasons(np.asarray(reasons_from), columns)
-        names = self._result_columns["name"]
+        reasons = self._explainer.reasons(np.asarray(reasons_from), columns)
+        names, n_users = self._result_columns["name"], self.n_users
         table["explanation"] = [
-            explanation_text(name, None if r is None else (names[r[0]], r[1]), int(listeners))
-            for name, r, listeners in zip(table["name"], reasons, table["listeners"], strict=True)
+            explanation_text(name, reason, names, int(listeners), n_users)
+            for name, reason, listeners in zip(
+                table["name"], reasons, table["listeners"], strict=True
+            )
         ]
         table["rank"] = np.arange(1, len(columns) + 1)
         table["score"] = np.asarray(scores, dtype=np.float64)

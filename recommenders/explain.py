@@ -1,44 +1,118 @@
-"""Why an artist is recommended, from co-listening counts: the same for every model."""
+"""Why an artist is recommended, in words that are true for every model.
+
+Two kinds of evidence link a recommended artist to the artists a listener starts from: people
+who listen to both (co-listening, from the listening matrix) and Last.fm tags they share. A
+share is only given as a percentage when at least MIN_SHARE_LISTENERS people stand behind it;
+fewer are given as counts ("3 of the 12 listeners of X"), so one person is never "8%".
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
+MIN_SHARE_LISTENERS = 5
+SHARED_TAGS = 10  # top tags of each artist compared for the "shared tags" reason
+TAGS_SHOWN = 2
 
-class CoListening:
-    """Who listens to what, as a binary artists × users matrix (CSR rows = artists)."""
 
-    def __init__(self, matrix: sp.csr_matrix) -> None:
-        """matrix: users × artists interactions (nonzero = listened)."""
+@dataclass(frozen=True)
+class Reason:
+    """The evidence behind one recommendation (columns are matrix columns)."""
+
+    liked: int | None  # the liked column with the most co-listeners, None if nobody listens to both
+    both: int  # listeners of that liked artist who also listen to the recommended one
+    liked_listeners: int
+    tag_liked: int | None  # the liked column sharing the most top tags, None if none is shared
+    tags: tuple[str, ...]  # those shared tags, in the recommended artist's order
+
+
+class Explainer:
+    """Co-listening counts and top tags of every artist, ready to explain any list."""
+
+    def __init__(self, matrix: sp.csr_matrix, tags: Sequence[Sequence[str]]) -> None:
+        """matrix: users × artists (nonzero = listened); tags: per column, best tag first."""
         self.by_artist = sp.csr_matrix((sp.csc_matrix(matrix) > 0).T, dtype=np.float32)
         self.listeners = np.diff(self.by_artist.indptr)
+        self.top_tags = [[str(t) for t in list(ts)[:SHARED_TAGS]] for ts in tags]
+        self._tag_keys = [frozenset(t.casefold() for t in ts) for ts in self.top_tags]
 
-    def best_reasons(
-        self, liked: np.ndarray, recommended: np.ndarray
-    ) -> list[tuple[int, float] | None]:
-        """For each recommended column, the liked column whose listeners most often also listen
-        to it, and that share (0..1); None when no listener of a liked artist does.
+    def reasons(self, liked: np.ndarray, recommended: np.ndarray) -> list[Reason]:
+        """One Reason per recommended column, from the liked columns."""
+        liked = np.asarray(liked, dtype=np.int64)
+        recommended = np.asarray(recommended, dtype=np.int64)
+        both = self._co_listeners(liked, recommended)
+        out = []
+        for j, column in enumerate(np.asarray(recommended, dtype=np.int64)):
+            if len(liked) and both[:, j].max() > 0:
+                # the most co-listeners, ties to the higher share (the smaller liked artist)
+                order = np.lexsort((self.listeners[liked], -both[:, j]))
+                best = int(order[0])
+                co = (int(liked[best]), int(both[best, j]), int(self.listeners[liked[best]]))
+            else:
+                co = (None, 0, 0)
+            tag_liked, tags = self._shared_tags(liked, int(column))
+            out.append(Reason(*co, tag_liked=tag_liked, tags=tags))
+        return out
 
-        liked, recommended: column indices.
-        """
-        if len(liked) == 0 or len(recommended) == 0:
-            return [None] * len(recommended)
-        both = (self.by_artist[liked] @ self.by_artist[recommended].T).toarray()
-        share = both / np.maximum(self.listeners[liked], 1)[:, None]
-        best = share.argmax(axis=0)
-        return [
-            (int(liked[b]), float(share[b, j])) if share[b, j] > 0 else None
-            for j, b in enumerate(best)
-        ]
+    def _co_listeners(self, liked: np.ndarray, recommended: np.ndarray) -> np.ndarray:
+        """(n_liked × n_recommended) listeners of both; numpy only (scipy's sparse product costs
+        more than the whole model on this hot path)."""
+        indptr, users = self.by_artist.indptr, self.by_artist.indices
+        heard = np.zeros((len(liked), self.by_artist.shape[1]), dtype=np.int32)
+        for row, column in enumerate(liked.tolist()):
+            heard[row, users[indptr[column] : indptr[column + 1]]] = 1
+        both = np.zeros((len(liked), len(recommended)), dtype=np.int64)
+        for j, column in enumerate(recommended.tolist()):
+            both[:, j] = heard[:, users[indptr[column] : indptr[column + 1]]].sum(axis=1)
+        return both
+
+    def _shared_tags(self, liked: np.ndarray, column: int) -> tuple[int | None, tuple[str, ...]]:
+        own = self.top_tags[column]
+        best: tuple[int | None, tuple[str, ...]] = (None, ())
+        if not own:
+            return best
+        for other in liked.tolist():
+            theirs = self._tag_keys[other]
+            shared = tuple(t for t in own if t.casefold() in theirs)
+            if len(shared) > len(best[1]):
+                best = (other, shared)
+        return best
 
 
 def explanation_text(
-    recommended_name: str, reason: tuple[str, float] | None, listeners: int
+    recommended: str, reason: Reason, names: Sequence[str], listeners: int, n_users: int
 ) -> str:
-    """A sentence such as "62% of Muse listeners also listen to Placebo" (plain text)."""
-    if reason is None:
-        return f"Fits the taste your picks suggest ({listeners:,} listeners in the dataset)"
-    liked_name, share = reason
-    percent = max(1, round(share * 100))
-    return f"{percent}% of {liked_name} listeners also listen to {recommended_name}"
+    """One sentence such as "40% of the 400 listeners of Muse also listen to Placebo" or
+    "black metal, norwegian — like Carpathian Forest" (plain text: escape before HTML)."""
+    if reason.liked is not None and reason.both >= MIN_SHARE_LISTENERS:
+        percent = max(1, round(100 * reason.both / max(reason.liked_listeners, 1)))
+        return (
+            f"{percent}% of the {reason.liked_listeners:,} listeners of "
+            f"{names[reason.liked]} also listen to {recommended}"
+        )
+    counts = (
+        f"{reason.both} of the {_people(reason.liked_listeners)} of {names[reason.liked]} "
+        f"also listen to {recommended}"
+        if reason.liked is not None
+        else ""
+    )
+    if reason.tag_liked is not None:
+        tags = f"{', '.join(reason.tags[:TAGS_SHOWN])} — like {names[reason.tag_liked]}"
+        if reason.liked == reason.tag_liked:
+            verb = "plays" if reason.both == 1 else "play"
+            return f"{tags}; {reason.both} of its {_people(reason.liked_listeners)} {verb} both"
+        return f"{tags}; {counts}" if counts else tags
+    if counts:
+        return counts
+    return (
+        "No listener or tag links it to your artists in this 2011 data; recommended for its "
+        f"{_people(listeners)} (of {n_users:,} users)"
+    )
+
+
+def _people(n: int) -> str:
+    return f"{n:,} listener" if n == 1 else f"{n:,} listeners"

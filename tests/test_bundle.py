@@ -89,7 +89,8 @@ def test_explanations_quote_real_co_listening_shares(fast_bundle, lastfm_data):
     muse_users = set(ua.loc[ua["artist_id"] == muse, "user_id"])
     for artist_id, text in zip(table["artist_id"], table["explanation"], strict=True):
         both = muse_users & set(ua.loc[ua["artist_id"] == artist_id, "user_id"])
-        assert text.startswith(f"{max(1, round(100 * len(both) / len(muse_users)))}% of Muse")
+        percent = max(1, round(100 * len(both) / len(muse_users)))
+        assert text.startswith(f"{percent}% of the {len(muse_users)} listeners of Muse")
 
 
 @pytest.mark.parametrize(
