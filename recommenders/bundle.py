@@ -24,8 +24,8 @@ from recommenders.explain import Explainer, explanation_text
 from recommenders.history_matching import HistoryMatch, check_history, match_history
 from recommenders.models.base import Recommender
 from recommenders.names import ArtistNames
-from recommenders.query import RecQuery, check_k, check_user_id
-from recommenders.recommend import standardise, top_columns
+from recommenders.query import RecQuery, check_k, check_penalty, check_user_id, listener_range
+from recommenders.recommend import top_columns
 
 RESULT_COLUMNS = [
     "rank",
@@ -70,7 +70,7 @@ class Bundle:
         hidden = ~offered.to_numpy(bool) if offered is not None else np.zeros(len(catalog), bool)
         self._hidden = np.flatnonzero(hidden)
         self._explainer = Explainer(interactions.matrix, catalog["tags"].tolist())
-        self._popularity_z = standardise(np.log1p(catalog["listeners"].to_numpy(np.float64)))
+        self._listeners = catalog["listeners"].to_numpy(np.int64)
 
     @classmethod
     def from_directory(cls, directory: Path, models: Iterable[str] | None = None) -> Bundle:
@@ -151,7 +151,9 @@ class Bundle:
 
         Give a ``RecQuery``, or its fields as keywords (a thin wrapper over ``RecQuery.of``):
         ``tags`` keeps only artists with one of these Last.fm tags or Spotify genres (applied
-        before taking k); ``popularity_penalty`` in [0, 1] favours less mainstream artists;
+        before taking k); ``popularity_penalty`` in [0, 1] keeps only less listened artists: 0 =
+        any, else 5 or more listeners and at most a ceiling falling evenly on a log scale from the
+        most listened artist to 10 listeners at 1 (see ``listener_range``);
         ``exclude`` lists artists never to return, e.g. ones marked "not for me".
         Returns a DataFrame sorted by rank (columns RESULT_COLUMNS).
         """
@@ -163,11 +165,9 @@ class Bundle:
         if query.exclude:
             excluded = self._columns_of(self.resolve_artists(list(query.exclude)))
             known = np.union1d(known, excluded)
-        allowed = self._filter_columns(query.tags)
+        allowed = self._allowed_columns(query.tags, query.popularity_penalty)
         scores = recommender.score(profile)[0]
-        columns, final = top_columns(
-            scores, query.k, known, allowed, self._popularity_z, query.popularity_penalty
-        )
+        columns, final = top_columns(scores, query.k, known, allowed)
         return self._result(columns, final, reasons_from=profile.indices)
 
     def similar_artists(self, model: str, artist: object, k: int = 10) -> pd.DataFrame:
@@ -241,6 +241,20 @@ class Bundle:
         table = self.catalog.iloc[columns][["name", "listeners", "tags"]].reset_index()
         table.insert(2, "plays", np.rint(np.expm1(profile.data[order])).astype(np.int64))
         return table
+
+    def listener_range(self, popularity_penalty: float) -> tuple[int, int] | None:
+        """(fewest, most) listeners allowed at a popularity setting; None = no limit."""
+        return listener_range(check_penalty(popularity_penalty), int(self._listeners.max()))
+
+    def _allowed_columns(self, tags: tuple[str, ...], penalty: float) -> np.ndarray | None:
+        """Columns that pass the tag filter and the popularity control (None = all)."""
+        allowed = self._filter_columns(tags)
+        limits = self.listener_range(penalty)
+        if limits is None:
+            return allowed
+        low, high = limits
+        in_range = np.flatnonzero((self._listeners >= low) & (self._listeners <= high))
+        return in_range if allowed is None else np.intersect1d(allowed, in_range)
 
     def _filter_columns(self, tags: tuple[str, ...]) -> np.ndarray | None:
         """Columns of artists carrying any of ``tags`` (Last.fm tag or Spotify genre)."""

@@ -48,6 +48,24 @@ def check_penalty(penalty: object) -> float:
     return value
 
 
+# The popularity control: 0 = any artist; above 0 only artists with at least MIN_LISTENERS
+# listeners (so an explanation never rests on one person) and at most a ceiling that falls
+# evenly on a log scale from the most listened artist (0) to CEILING_AT_ONE listeners (1).
+MIN_LISTENERS = 5
+CEILING_AT_ONE = 10
+
+
+def listener_range(popularity_penalty: float, most_listeners: int) -> tuple[int, int] | None:
+    """(fewest, most) listeners a recommended artist may have at this setting; None at 0."""
+    if popularity_penalty <= 0:
+        return None
+    top = max(int(most_listeners), CEILING_AT_ONE)
+    ceiling = np.exp(
+        (1 - popularity_penalty) * np.log(top) + popularity_penalty * np.log(CEILING_AT_ONE)
+    )
+    return MIN_LISTENERS, int(np.floor(ceiling + 1e-9))
+
+
 def check_user_id(value: object) -> int:
     """A Last.fm user id from an int or integer text ("2"); a clear error otherwise."""
     if isinstance(value, bool):
@@ -59,7 +77,9 @@ def check_user_id(value: object) -> int:
     except ValueError:
         number = math.nan
     if not number.is_integer():
-        raise RecommenderInputError(f"user_id must be a whole number such as 2 (a Last.fm user id), got {value!r}.")
+        raise RecommenderInputError(
+            f"user_id must be a whole number such as 2 (a Last.fm user id), got {value!r}."
+        )
     return int(number)
 
 
@@ -158,8 +178,7 @@ def _artists(items: Iterable[object], what: str, allow_empty: bool = False) -> t
     for item in items:
         if isinstance(item, bool) or not isinstance(item, (str, int, np.integer)):
             raise RecommenderInputError(
-                f"Artist {item!r} is neither a name nor an id: give names as text, ids as "
-                "integers."
+                f"Artist {item!r} is neither a name nor an id: give names as text, ids as integers."
             )
     return tuple(_as_artist(i) for i in items)
 
