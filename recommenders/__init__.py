@@ -2,7 +2,24 @@
 
 from recommenders.errors import BundleError, DataValidationError, RecommenderInputError
 
-__all__ = ["BundleError", "DataValidationError", "RecQuery", "RecommenderInputError", "load"]
+__all__ = [
+    "BundleError",
+    "DataValidationError",
+    "RecQuery",
+    "RecommenderInputError",
+    "fetch_top_artists",
+    "load",
+    "read_history",
+]
+
+# Heavier names load on first use, so `import recommenders` stays cheap (no numpy/pandas yet).
+_LAZY = {
+    "RecQuery": "recommenders.query",
+    "read_history": "recommenders.history",
+    "HistoryFileError": "recommenders.history",
+    "fetch_top_artists": "recommenders.lastfm",
+    "LastfmError": "recommenders.lastfm",
+}
 
 
 def load(path_or_repo, revision=None, **kwargs):
@@ -13,9 +30,8 @@ def load(path_or_repo, revision=None, **kwargs):
 
 
 def __getattr__(name):
-    """``recommenders.RecQuery`` without importing numpy/pandas at ``import recommenders``."""
-    if name == "RecQuery":
-        from recommenders.query import RecQuery
+    if name in _LAZY:
+        from importlib import import_module
 
-        return RecQuery
+        return getattr(import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'recommenders' has no attribute {name!r}")
