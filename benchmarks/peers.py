@@ -12,18 +12,21 @@ from recommenders.models.item_item import ease_weights
 class EASE:
     """EASE (Steck 2019): closed-form item-item model, B = I - P / diag(P), P = (XᵀX + λI)⁻¹.
 
-    X is the binary user × artist matrix. Only artists seen in training get a row/column: the
-    others score 0, which is all EASE could give them anyway.
+    X is the binary user × artist matrix. Only artists with at least ``min_listeners`` training
+    listeners get a row/column (default 1: every artist seen in training); the others score 0,
+    which is all EASE could give an unseen artist anyway. A higher ``min_listeners`` makes the
+    O(n³) inverse affordable for a λ search (``benchmarks.tuning.choose_ease_l2``).
     """
 
     name = "ease"
 
-    def __init__(self, l2: float = 200.0) -> None:
+    def __init__(self, l2: float = 200.0, min_listeners: int = 1) -> None:
         self.l2 = l2
+        self.min_listeners = min_listeners
 
     def fit(self, interactions: Interactions) -> EASE:
         x = (interactions.matrix > 0).astype(np.float64).tocsc()
-        self.items_ = np.flatnonzero(np.diff(x.indptr) > 0)
+        self.items_ = np.flatnonzero(np.diff(x.indptr) >= max(self.min_listeners, 1))
         self.b_ = ease_weights(x[:, self.items_], self.l2)
         self.n_artists_ = interactions.n_artists
         return self

@@ -3,7 +3,9 @@
 Protocol (as in published work on this dataset): a random 80/20 split of the user–artist pairs;
 for each user with at least one test pair, rank every artist not listened to in training; report
 Precision@k, Recall@k, NDCG@k (binary relevance), MAP@k, catalogue coverage and the novelty and
-popularity of what is recommended; mean over several seeds. Metric functions are pure.
+popularity of what is recommended; how each taste is served (``recommenders.taste``: NDCG per
+niche / middle / mainstream user segment, popularity lift, tag diversity and calibration, genre
+probes); mean over several seeds. Metric functions are pure.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from recommenders.interactions import Interactions
+from recommenders.ranking import top_k
+from recommenders.taste import probe_set, probe_share, taste_metrics
 
 METRICS = ["precision", "recall", "ndcg", "map", "coverage", "novelty", "mean_listeners"]
 
@@ -50,19 +55,16 @@ def split_interactions(
 def top_k_excluding(scores: np.ndarray, known: sp.csr_matrix, k: int) -> np.ndarray:
     """(n × k) column indices of the best scores, best first, skipping each row's known columns.
 
-    scores: (n × n_artists); known: (n × n_artists) sparse, nonzero = already known.
+    scores: (n × n_artists); known: (n × n_artists) sparse, nonzero = already known. The same
+    ranking rule as the served lists (``recommenders.ranking.top_k``: ties → lower column).
     """
-    scores = np.array(scores, dtype=np.float64, copy=True)
-    rows, cols = known.nonzero()
-    scores[rows, cols] = -np.inf
-    k = min(k, scores.shape[1])
-    part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    order = np.argsort(-np.take_along_axis(scores, part, axis=1), axis=1, kind="stable")
-    return np.take_along_axis(part, order, axis=1)
+    return top_k(scores, min(k, np.shape(scores)[1]), exclude=known)
 
 
-def ranking_metrics(top: np.ndarray, relevant: sp.csr_matrix, k: int = 10) -> dict[str, float]:
-    """Mean Precision, Recall, NDCG (binary) and MAP at k over rows with ≥ 1 relevant item.
+def per_user_ranking_metrics(
+    top: np.ndarray, relevant: sp.csr_matrix, k: int = 10
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The rows with ≥ 1 relevant item and their Precision, Recall, NDCG and AP at k.
 
     top: (n × ≥k) ranked column indices; relevant: (n × n_artists) sparse, nonzero = relevant.
     Recall divides by all relevant items; NDCG's ideal and MAP's denominator use min(relevant, k).
@@ -80,13 +82,19 @@ def ranking_metrics(top: np.ndarray, relevant: sp.csr_matrix, k: int = 10) -> di
     dcg = (hits * discounts).sum(axis=1)
     ideal = np.cumsum(discounts)[np.minimum(n_rel, k).astype(int) - 1]
     precision_at_i = np.cumsum(hits, axis=1) / np.arange(1, k + 1)
-    ap = (precision_at_i * hits).sum(axis=1) / np.minimum(n_rel, k)
-    return {
-        "precision": float(hits.sum(axis=1).mean() / k),
-        "recall": float((hits.sum(axis=1) / n_rel).mean()),
-        "ndcg": float((dcg / ideal).mean()),
-        "map": float(ap.mean()),
+    return rows, {
+        "precision": hits.sum(axis=1) / k,
+        "recall": hits.sum(axis=1) / n_rel,
+        "ndcg": dcg / ideal,
+        "map": (precision_at_i * hits).sum(axis=1) / np.minimum(n_rel, k),
     }
+
+
+def ranking_metrics(top: np.ndarray, relevant: sp.csr_matrix, k: int = 10) -> dict[str, float]:
+    """Mean Precision, Recall, NDCG (binary) and MAP at k over rows with ≥ 1 relevant item
+    (see ``per_user_ranking_metrics``)."""
+    _, per_user = per_user_ranking_metrics(top, relevant, k)
+    return {name: float(values.mean()) for name, values in per_user.items()}
 
 
 def beyond_accuracy(top: np.ndarray, train: sp.csr_matrix, k: int = 10) -> dict[str, float]:
@@ -106,9 +114,18 @@ def beyond_accuracy(top: np.ndarray, train: sp.csr_matrix, k: int = 10) -> dict[
 
 
 def evaluate_scorer(
-    score: Callable[[sp.csr_matrix], np.ndarray], split: Split, k: int = 10, batch: int = 256
+    score: Callable[[sp.csr_matrix], np.ndarray],
+    split: Split,
+    k: int = 10,
+    batch: int = 256,
+    catalog: pd.DataFrame | None = None,
 ) -> dict[str, float]:
-    """All metrics for one fitted scorer on one split; scores users in batches to bound memory."""
+    """All metrics for one fitted scorer on one split; scores users in batches to bound memory.
+
+    Always: accuracy, beyond-accuracy, and per-segment NDCG and popularity lift
+    (``recommenders.taste``). With the catalog (artist_id index, ``tags``, ``listeners``, ``name``)
+    also tag diversity, tag calibration and the genre-probe share, all on this split's model.
+    """
     train = split.train.matrix
     users = np.flatnonzero(np.diff(split.test.indptr) > 0)
     tops = []
@@ -116,9 +133,21 @@ def evaluate_scorer(
         rows = users[start : start + batch]
         tops.append(top_k_excluding(score(train[rows]), train[rows], k))
     top = np.vstack(tops)
-    metrics = ranking_metrics(top, split.test[users], k)
+    relevant = split.test[users]
+    _, per_user = per_user_ranking_metrics(top, relevant, k)
+    metrics = {name: float(values.mean()) for name, values in per_user.items()}
     metrics.update(beyond_accuracy(top, train, k))
+    artist_tags = None if catalog is None else tags_by_column(catalog, split.train.artist_ids)
+    metrics.update(taste_metrics(top, train, users, relevant, per_user["ndcg"], artist_tags))
+    if catalog is not None:
+        metrics["probe_share"] = probe_share(score, split.train, catalog, probe_set(catalog), k)
     return metrics
+
+
+def tags_by_column(catalog: pd.DataFrame, artist_ids: np.ndarray) -> list[list[str]]:
+    """The catalog's Last.fm tags in matrix column order ([] for an artist without tags)."""
+    tags = catalog["tags"].reindex(artist_ids)
+    return [list(t) if isinstance(t, (list, tuple, np.ndarray)) else [] for t in tags]
 
 
 def evaluate_model(
@@ -126,10 +155,13 @@ def evaluate_model(
     interactions: Interactions,
     seeds: tuple[int, ...] = (0, 1, 2),
     k: int = 10,
+    catalog: pd.DataFrame | None = None,
 ) -> dict[str, object]:
     """Fit a fresh model per seed's split and evaluate it; returns per-seed and mean metrics.
 
-    ``make_model`` builds an unfitted model (with a ``fit(Interactions)`` and ``score``).
+    ``make_model`` builds an unfitted model (with a ``fit(Interactions)`` and ``score``). With
+    ``catalog``, the tag metrics and the probe share are included (see ``evaluate_scorer``); the
+    probe is measured on each seed's training-split model, like every other metric.
     """
     runs = []
     for seed in seeds:
@@ -138,9 +170,20 @@ def evaluate_model(
         start = time.perf_counter()
         model.fit(split.train)
         fit_seconds = time.perf_counter() - start
-        metrics = evaluate_scorer(model.score, split, k)
+        metrics = evaluate_scorer(model.score, split, k, catalog=catalog)
         metrics["fit_seconds"] = fit_seconds
         runs.append({"seed": seed, **metrics})
-    mean = {m: float(np.mean([r[m] for r in runs])) for m in [*METRICS, "fit_seconds"]}
-    std = {m: float(np.std([r[m] for r in runs])) for m in METRICS}
+    names = [m for m in runs[0] if m not in ("seed", "fit_seconds")]
+    mean = {m: _mean([r[m] for r in runs]) for m in [*names, "fit_seconds"]}
+    std = {m: _std([r[m] for r in runs]) for m in names}
     return {"k": k, "seeds": list(seeds), "mean": mean, "std": std, "runs": runs}
+
+
+def _mean(values: list[float]) -> float:
+    finite = [v for v in values if np.isfinite(v)]
+    return float(np.mean(finite)) if finite else float("nan")
+
+
+def _std(values: list[float]) -> float:
+    finite = [v for v in values if np.isfinite(v)]
+    return float(np.std(finite)) if finite else float("nan")

@@ -133,6 +133,7 @@ def build(
                 processed.interactions,
                 seeds=seeds,
                 k=config.k,
+                catalog=processed.catalog,
             )
             timings[f"evaluate_{name}"] = time.perf_counter() - t
             bar.update()
