@@ -22,6 +22,7 @@ from recommenders.catalog import genre_and_tag_labels
 from recommenders.errors import BundleError, RecommenderInputError
 from recommenders.explain import Explainer, explanation_text
 from recommenders.history_matching import HistoryMatch, check_history, match_history
+from recommenders.models import DEFAULT_MODEL_ORDER
 from recommenders.models.base import Recommender
 from recommenders.names import ArtistNames
 from recommenders.query import RecQuery, check_k, check_penalty, check_user_id, listener_range
@@ -41,7 +42,6 @@ RESULT_COLUMNS = [
     "spotify_url",
     "image_url",
 ]
-DEFAULT_MODEL_ORDER = ("softmax", "svd", "clustering", "popularity")
 
 
 class Bundle:

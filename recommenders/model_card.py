@@ -25,6 +25,13 @@ DATASET = "hetrec2011-lastfm-2k"
 DATASET_URL = "https://grouplens.org/datasets/hetrec-2011/"
 LICENSE_NAME = "hetrec2011-lastfm-non-commercial"
 TABLE_METRICS = ["precision", "recall", "ndcg", "map", "coverage", "novelty"]
+# Per-taste columns: NDCG for niche / mainstream listeners, their popularity lift, genre probes.
+TASTE_METRICS = {
+    "ndcg_niche": "NDCG niche",
+    "ndcg_mainstream": "NDCG mainstream",
+    "popularity_lift_niche": "popularity lift niche",
+    "probe_share": "genre probe share",
+}
 
 MODEL_DESCRIPTIONS = {
     "popularity": (
@@ -38,6 +45,11 @@ MODEL_DESCRIPTIONS = {
     "svd": (
         "scikit-surprise SVD on implicit ratings (scaled log counts plus sampled negatives); a new "
         "listener is folded in by solving for their user vector from the artists they picked."
+    ),
+    "fusion": (
+        "The default: the softmax network's and SVD's standardised scores mixed (SVD weight "
+        "chosen on a validation split), minus a popularity term that is strongest for niche "
+        "profiles, so niche listeners are not pulled to the mainstream."
     ),
     "softmax": (
         "PyTorch network: a multi-hot listening profile → hidden layer(s) → softmax over all "
@@ -72,7 +84,7 @@ def build_model_card(manifest: dict[str, Any], repo_id: str | None = None) -> Mo
             "settings JSON).",
             _license_section(),
             _models_section(names),
-            _usage_section(repo_id or "user/repo", "softmax" if "softmax" in names else names[0]),
+            _usage_section(repo_id or "user/repo", manifest.get("default_model") or names[0]),
             _training_section(manifest),
             _evaluation_section(manifest),
             _limitations_section(),
@@ -159,12 +171,13 @@ def _evaluation_section(manifest: dict[str, Any]) -> str:
         "catalogue recommended to anyone; novelty is the mean self-information of the "
         "recommended artists (higher = less mainstream)."
     )
+    taste = [m for m in TASTE_METRICS if any(m in r.get("mean", {}) for r in metrics.values())]
     header = "| model | " + " | ".join(f"{m}@{k}" for m in TABLE_METRICS[:4])
-    header += " | " + " | ".join(TABLE_METRICS[4:]) + " |"
-    lines = [header, "|---" * (len(TABLE_METRICS) + 1) + "|"]
+    header += " | " + " | ".join([*TABLE_METRICS[4:], *(TASTE_METRICS[m] for m in taste)]) + " |"
+    lines = [header, "|---" * (len(TABLE_METRICS) + len(taste) + 1) + "|"]
     for name, result in metrics.items():
         mean, std = result.get("mean", {}), result.get("std", {})
-        cells = [_mean_std(mean.get(m), std.get(m)) for m in TABLE_METRICS]
+        cells = [_mean_std(mean.get(m), std.get(m)) for m in [*TABLE_METRICS, *taste]]
         lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
     return head + protocol + "\n\n" + "\n".join(lines)
 
@@ -176,8 +189,9 @@ def _limitations_section() -> str:
         "reflect that year.\n"
         "- 1,892 users, mostly young and European Last.fm users; recommendations reflect their "
         "tastes, not a general population's.\n"
-        "- Popularity bias: collaborative models favour artists many users listen to; the "
-        "`popularity_penalty` option of `recommend` counteracts it partly.\n"
+        "- Popularity bias: collaborative models favour artists many users listen to; the default "
+        "`fusion` model corrects for it on niche profiles, and the `popularity_penalty` option of "
+        "`recommend` restricts lists to less listened artists.\n"
         "- Spotify genres and links were matched by artist name and can be wrong for artists with "
         "common or ambiguous names; a quarter of the artists have no Spotify match.\n"
         "- Offline metrics on a random split reward predicting what users already listened to; "

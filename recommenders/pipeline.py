@@ -23,7 +23,7 @@ from recommenders.catalog import build_catalog, top_tags
 from recommenders.data import LastfmData, file_sha256, load_dataset
 from recommenders.evaluation import evaluate_model
 from recommenders.interactions import Interactions
-from recommenders.models import MODEL_NAMES, model_class
+from recommenders.models import DEFAULT_MODEL_ORDER, MODEL_NAMES, model_class
 from recommenders.models.base import ModelConfig
 
 log = logging.getLogger(__name__)
@@ -157,6 +157,7 @@ def build(
             "config": _jsonable(config),
             "model_configs": {n: dataclasses.asdict(m.config) for n, m in fitted.items()},
             "seed": config.seed,
+            "default_model": next((m for m in DEFAULT_MODEL_ORDER if m in fitted), None),
             "data_hashes": file_sha256(data_dir),
             "package_versions": package_versions(),
             "spotify_coverage": processed.spotify_coverage,

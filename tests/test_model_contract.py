@@ -13,11 +13,7 @@ PERSONALISED = [m for m in MODEL_NAMES if m != "popularity"]
 
 
 def make(name: str, seed: int = 0):
-    config_class = model_class(name).Config
-    config = config_class.fast() if hasattr(config_class, "fast") else config_class()
-    if hasattr(config, "seed"):
-        config.seed = seed
-    return model_class(name)(config)
+    return model_class(name)(model_class(name).Config.fast().with_seed(seed))
 
 
 @pytest.fixture(scope="module")

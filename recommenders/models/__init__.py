@@ -12,8 +12,11 @@ MODEL_CLASSES = {
     "clustering": "recommenders.models.clustering:ClusteringModel",
     "svd": "recommenders.models.svd:SVDModel",
     "softmax": "recommenders.models.softmax:SoftmaxModel",
+    "fusion": "recommenders.models.fusion:FusionModel",
 }
 MODEL_NAMES = list(MODEL_CLASSES)
+# The model the app's main flow serves: the first of these a bundle holds.
+DEFAULT_MODEL_ORDER = ("fusion", "softmax", "svd", "clustering", "popularity")
 
 
 def model_class(name: str) -> type:
