@@ -1,6 +1,8 @@
-"""The Gradio Space: a thin UI over a recommenders Bundle, one tab per approach.
+"""The Gradio Space: a thin UI over a recommenders Bundle; Discover first, then how it works.
 
-    python app.py [--artifacts PATH_OR_HUB_REPO] [--host 127.0.0.1] [--port 7860]
+    python app.py [--artifacts PATH_OR_HUB_REPO] [--host 127.0.0.1] [--port 7860] [--no-mcp]
+
+It is also an MCP server (tools in ui/mcp_tools.py, at /gradio_api/mcp/) unless --no-mcp.
 
 The bundle is loaded once at start-up from --artifacts, else ./artifacts/, else the Hub repo in
 RECOMMENDERS_HUB_REPO (optional RECOMMENDERS_HUB_REVISION), else the pipeline builds one (fast
@@ -45,30 +47,35 @@ def load_bundle(artifacts: str | None) -> Bundle:
 
 
 def build_demo(bundle: Bundle) -> gr.Blocks:
-    """The whole app for one loaded bundle; each tab lives in its own ui module."""
-    from ui import clustering, compare, explore, export, softmax, svd
+    """The whole app for one loaded bundle: Discover first (the product), then Compare, the
+    models' "how it works" tabs and the data. Each tab lives in its own ui module; the SVD map
+    and the exploration plots are built on the first visit of their tab, not at start-up."""
+    from ui import clustering, compare, discover, explore, export, mcp_tools, softmax, svd
 
     export.serve_csv_files()
     with gr.Blocks(title=TITLE) as demo:
+        gr.HTML(f'<h1 class="app-title">🎧 {TITLE}</h1>')
+        with gr.Tabs(elem_classes="main-tabs", overflow_behavior="wrap"):
+            with gr.Tab("Discover", id="discover"):
+                state, _picker = discover.build(bundle)
+            with gr.Tab("Compare", id="compare"):
+                compare.build(bundle, state)
+            with gr.Tab("How it works", id="how"), gr.Tabs(overflow_behavior="wrap"):
+                with gr.Tab("Clustering", id="clustering"):
+                    clustering.build(bundle)
+                with gr.Tab("SVD map", id="svd") as svd_tab:
+                    svd.build(bundle, svd_tab)
+                with gr.Tab("Softmax", id="softmax"):
+                    softmax.build(bundle)
+            with gr.Tab("Data", id="data") as data_tab:
+                explore.build(bundle, data_tab)
         gr.Markdown(
-            f"# {TITLE}\nFour ways to recommend music artists from the listening histories "
-            "of 1,892 Last.fm users (hetrec2011), enriched with Spotify genres. Pick artists "
-            "you like, or an existing user, and compare what each approach suggests."
+            "Data: Last.fm hetrec2011-lastfm-2k (GroupLens, non-commercial use): 1,892 users' "
+            "listening in 2011; genres from a public Spotify snapshot.",
+            elem_classes="footer-note",
         )
-        tabs = [
-            ("Explore", explore.build),
-            ("Clustering", clustering.build),
-            ("Collaborative filtering (SVD)", svd.build),
-            ("Softmax", softmax.build),
-            ("Compare", compare.build),
-        ]
-        for label, build_tab in tabs:
-            with gr.Tab(label):
-                build_tab(bundle)
-        gr.Markdown(
-            "Data: Last.fm hetrec2011-lastfm-2k (GroupLens, non-commercial use); genres from a "
-            "public Spotify snapshot. Scores are model scores, not probabilities."
-        )
+        mcp_tools.register(bundle)  # typed tools for API and MCP clients (no visible UI)
+    mcp_tools.only_tools_in_mcp(demo)  # the UI's own endpoints stay callable, undocumented
     demo.queue(default_concurrency_limit=RECOMMEND_CONCURRENCY, max_size=256)
     return demo
 
@@ -85,6 +92,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--artifacts", default=None, help="bundle folder or Hub repo id")
     parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "7860")))
+    parser.add_argument(
+        "--no-mcp", action="store_true", help="no MCP server (also: GRADIO_MCP_SERVER=false)"
+    )
     return parser.parse_args(argv)
 
 
@@ -98,7 +108,15 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "2000")
     bundle = load_bundle(args.artifacts)
     demo = build_demo(bundle)
-    demo.launch(server_name=args.host, server_port=args.port, show_error=False, **launch_options())
+    from ui import mcp_tools
+
+    demo.launch(
+        server_name=args.host,
+        server_port=args.port,
+        show_error=False,
+        mcp_server=mcp_tools.mcp_enabled(args.no_mcp),
+        **launch_options(),
+    )
     return 0
 
 

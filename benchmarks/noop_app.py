@@ -26,11 +26,18 @@ def main() -> None:
         k, penalty = gr.Number(10), gr.Number(0.0)
         tags = gr.Dropdown(multiselect=True, allow_custom_value=True)
         out = gr.JSON()
+        model = gr.Textbox()
         gr.Button("go").click(
             lambda p, k, t, n: {"picked": p},
             [picks, k, tags, penalty],
             out,
             api_name="softmax_recommend",
+        )
+        gr.Button("go2").click(  # Discover's /recommend signature
+            lambda p, m, k, t, n: {"picked": p},
+            [picks, model, k, tags, penalty],
+            out,
+            api_name="recommend",
         )
     demo.queue(default_concurrency_limit=2, max_size=256)
     demo.launch(server_name=args.host, server_port=args.port, show_error=False)

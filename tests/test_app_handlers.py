@@ -1,5 +1,6 @@
-"""The UI's pure pieces without a server: HTML escaping, CSV export, error mapping, feedback,
-the comparison tables and the map highlighting (a stub stands in for the Bundle)."""
+"""The UI's pure pieces without a server: HTML escaping, CSV export, error statuses and their
+suggestions, visit feedback, the comparison tables and the map highlighting (a stub stands in
+for the Bundle)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,13 @@ import html
 import re
 from typing import Any
 
-import gradio as gr
 import numpy as np
 import pandas as pd
 import pytest
 
 from recommenders.errors import RecommenderInputError
 from recommenders.query import RecQuery
-from ui import cards, compare, errors, export, inputs, softmax, svd
+from ui import cards, clustering, compare, discover, errors, export, inputs, session, svd
 
 EVIL = "<img src=x onerror=alert(1)>"
 
@@ -66,33 +66,72 @@ def test_card_escapes_every_dataset_string_and_drops_unsafe_links() -> None:
     assert 'href="https://www.last.fm/music/0"' in card
 
 
-def test_avatar_is_stable_and_escaped() -> None:
-    assert cards.avatar_svg(EVIL) == cards.avatar_svg(EVIL)
-    assert cards.name_colour("Muse") != cards.name_colour("Radiohead")
-    assert "<img" not in cards.avatar_svg(EVIL)
-    assert cards.initials("The Beatles") == "TB"
+def test_tile_is_stable_escaped_and_coloured_by_tag() -> None:
+    assert cards.tile_svg(EVIL, ["rock"]) == cards.tile_svg(EVIL, ["rock"])
+    assert "<img" not in cards.tile_svg(EVIL) and "&lt;img" in cards.tile_svg(EVIL)
+    assert cards.tile_hue(["metal"], "a") == cards.tile_hue(["heavy metal"], "b")
+
+
+def test_card_has_feedback_inside_reach_and_spotify_search_label() -> None:
+    row = result_rows(["Muse"]).iloc[0].to_dict()
+    row["spotify_url"] = "https://open.spotify.com/search/Muse"
+    card = cards.artist_card(row, 0.5, feedback=True)
+    assert 'data-action="like" data-artist="1"' in card and 'data-action="exclude"' in card
+    assert "10 of 1,892 listeners in 2011" in card and "50% match" in card
+    assert "Search on Spotify" in card
+    row.update(spotify_url="https://open.spotify.com/artist/abc", spotify_id="abc")
+    assert "Search on Spotify" not in cards.artist_card(row) and "Spotify ↗" in cards.artist_card(
+        row
+    )
+
+
+@pytest.mark.parametrize(
+    ("scores", "expected"),
+    [([-5.2, -5.2 - np.log(2)], [1.0, 0.5]), ([4.0, 2.0], [1.0, 0.5]), ([1.0, -1.0], [1.0, 0.5])],
+)
+def test_relative_match_is_a_share_of_the_top_pick(scores, expected) -> None:
+    assert np.allclose(cards.relative_match(scores), expected)
 
 
 def test_card_labels_skip_case_repeats() -> None:
     row = {"spotify_genres": ["Indie", "pop"], "tags": ["indie", "rock"]}
-    assert cards.labels(row) == ["Indie", "pop", "rock"]
+    assert cards.labels(row) == ["indie", "rock", "pop"]  # Last.fm tags first
 
 
-def test_friendly_turns_input_errors_into_escaped_gr_error() -> None:
-    @errors.friendly
-    def bad() -> None:
-        raise RecommenderInputError(f"Unknown artist {EVIL!r}.")
+def test_guarded_turns_input_errors_into_an_escaped_status_with_suggestions() -> None:
+    @errors.guarded("blank")
+    def bad() -> tuple[str, str]:
+        raise RecommenderInputError(
+            f"Unknown artist 'Radiohed'. Did you mean 'Radiohead', {EVIL!r}, \"Guns N' Roses\"?"
+        )
 
-    with pytest.raises(gr.Error) as info:
-        bad()
-    assert "<img" not in info.value.message and "&lt;img" in info.value.message
+    status, rest = bad()
+    assert rest == "blank" and "<img" not in status and "&lt;img" in status
+    assert 'data-bad="Radiohed" data-good="Radiohead"' in status
+    assert errors.suggestions(html.unescape(status)) == (
+        "Radiohed",
+        ["Radiohead", EVIL, "Guns N' Roses"],
+    )
 
-    @errors.friendly
+    @errors.guarded("blank")
     def broken() -> None:
         raise KeyError("a bug, not bad input")
 
     with pytest.raises(KeyError):
         broken()
+
+
+def test_a_suggestion_replaces_the_unknown_pick() -> None:
+    assert errors.replace_pick(["Muse", "Radiohed"], "Radiohed", "Radiohead") == [
+        "Muse", "Radiohead"
+    ]  # fmt: skip
+    assert errors.replace_pick(["Muse"], "gone", "Muse") == ["Muse"]
+    assert errors.replace_pick(None, None, "Muse") == ["Muse"]
+
+
+def test_search_labels_show_fuzzy_matches_to_the_dropdown_filter() -> None:
+    assert inputs.search_label("AC/DC", "acdc") == "AC/DC · acdc"
+    assert inputs.search_label("Radiohead", "radio") == "Radiohead"
 
 
 @pytest.mark.parametrize("picks", [None, [], ["", "  "]])
@@ -130,7 +169,7 @@ def test_csv_export_round_trips_names_and_joins_lists() -> None:
 
 def test_display_table_keeps_names_as_text() -> None:
     table = cards.display_table(result_rows([EVIL]))
-    assert table["name"].iat[0] == EVIL
+    assert table["name"].iat[0] == EVIL and table["match"].iat[0] == "100%"
     assert table["tags"].iat[0] == "rock, Indie"
 
 
@@ -146,29 +185,36 @@ def test_make_query_routes_picks_and_users() -> None:
     assert user.user_id == 7 and user.liked is None and user.tags == ("rock",)
 
 
-def test_feedback_moves_artists_between_liked_and_excluded() -> None:
-    session = {**softmax.new_session(), "liked": ["A"]}
-    liked = softmax.apply_feedback(session, "B", "like")
-    assert liked["liked"] == ["A", "B"] and liked["excluded"] == []
-    disliked = softmax.apply_feedback(liked, "B", "dislike")
-    assert disliked["liked"] == ["A"] and disliked["excluded"] == ["B"]
-    assert session["liked"] == ["A"]  # the visitor's old state is not mutated
+def test_feedback_moves_artists_between_lists_and_undo_removes_them() -> None:
+    start = session.remember_shown(session.new_session(), result_rows(["A", "B"]))
+    liked = session.apply_action(start, "like", "2")
+    assert liked["like"] == {2: "B"} and liked["exclude"] == {}
+    excluded = session.apply_action(liked, "exclude", 2)
+    assert excluded["like"] == {} and excluded["exclude"] == {2: "B"}
+    assert session.apply_action(excluded, "undo", 2)["exclude"] == {}
+    assert session.apply_action(excluded, "bogus", 2) is excluded
+    assert session.apply_action(excluded, "like", "not a number") is excluded
+    assert start["like"] == {}  # the visitor's old state is not mutated
+    listing = session.session_html(session.apply_action(start, "exclude", 1))
+    assert "Not for me" in listing and 'data-action="undo" data-artist="1"' in listing
 
 
-def test_softmax_recommend_sends_the_session_lists() -> None:
+def test_discover_recommend_sends_picks_likes_and_exclusions() -> None:
     bundle = StubBundle()
-    session = {**softmax.new_session(), "liked": ["A"], "excluded": ["B"]}
-    updated, results = softmax.recommend(bundle, session, 2, None, 0.0)
+    state = session.remember_shown(session.new_session(), result_rows(["X", "Y", "Z"], 7))
+    state = session.apply_action(session.apply_action(state, "like", 7), "exclude", 8)
+    updated, results = discover.recommend(bundle, state, ["A"], "softmax", 2, None, 0.0)
     query = bundle.calls[-1]["query"]
-    assert query.liked == ("A",) and query.exclude == ("B",)
-    assert [r["name"] for r in updated["results"]] == results["name"].tolist()
+    assert query.liked == ("A", 7) and query.exclude == (8,)
+    assert updated["shown"] == dict(zip(results["artist_id"], results["name"], strict=True))
     with pytest.raises(RecommenderInputError):
-        softmax.recommend(bundle, softmax.new_session(), 2, None, 0.0)
+        discover.recommend(bundle, session.new_session(), [], "softmax", 2, None, 0.0)
 
 
 def test_score_frame_orders_bars_by_rank() -> None:
     frame = cards.score_frame(result_rows([f"n{i}" for i in range(12)]))
     assert frame["artist"].tolist() == sorted(frame["artist"].tolist())
+    assert frame["match %"].iat[0] == 100 and frame["match %"].min() > 0
 
 
 def test_jaccard_and_side_by_side() -> None:
@@ -237,3 +283,18 @@ def test_bundle_source_precedence(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("RECOMMENDERS_HUB_REPO", "not a repo")
     with pytest.raises(RecommenderInputError, match="RECOMMENDERS_HUB_REPO"):
         app_bundle_source(None, tmp_path / "empty")
+
+
+def test_cluster_sizes_are_binned_and_k_text_matches_the_chart() -> None:
+    summary = pd.DataFrame({"cluster": range(4), "listeners in cluster": [5, 30, 30, 500]})
+    bins = clustering.size_bins(summary).set_index("listeners per cluster")["clusters"]
+    assert bins["1–10"] == 1 and bins["26–50"] == 2 and bins["over 400"] == 1
+    text = clustering.choice_text({"chosen": 128, "silhouette_best": 48, "rule": "x"}, 1892)
+    assert "128 clusters" in text and "NDCG@10" in text and "k = 48" in text
+
+
+def test_example_users_exist() -> None:
+    class Users:
+        user_ids = np.array([2, 3, 50, 2100])
+
+    assert set(inputs.example_users(Users())) <= {2, 3, 50, 2100}

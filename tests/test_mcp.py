@@ -66,7 +66,9 @@ def tools(fast_bundle) -> dict[str, Callable[..., Any]]:
 
 
 @pytest.mark.slow
-def test_recommend_artists_weighs_play_counts_and_never_returns_the_liked(tools) -> None:
+def test_recommend_artists_weighs_play_counts_and_never_returns_the_liked(
+    tools, fast_bundle
+) -> None:
     results = tools["recommend_artists"](SEED_PICKS, [300, 5], k=7)
     assert [r["rank"] for r in results] == list(range(1, 8))
     assert not {r["name"] for r in results} & set(SEED_PICKS)
@@ -77,7 +79,7 @@ def test_recommend_artists_weighs_play_counts_and_never_returns_the_liked(tools)
     reversed_weights = tools["recommend_artists"](SEED_PICKS, [5, 300], k=7)
     assert [r["name"] for r in results] != [r["name"] for r in reversed_weights]
     assert tools["recommend_artists"](SEED_PICKS, None, k=7) == tools["recommend_artists"](
-        SEED_PICKS, [], k=7, model="softmax"
+        SEED_PICKS, [], k=7, model=fast_bundle.default_model
     )
 
 

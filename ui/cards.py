@@ -1,45 +1,34 @@
-"""Artists as HTML cards, and results as plain tables for gr.Dataframe and bar plots.
+"""Artists as HTML cards (one HTML block per result list), and results as plain tables.
 
 Every dataset string (artist names, tags, genres, explanations) reaches HTML only through
-``html.escape``: names in this dataset contain ``<``, ``&`` and quotes.
+``html.escape``: names in this dataset contain ``<``, ``&`` and quotes. Buttons inside the cards
+carry ``data-action`` / ``data-artist`` and are handled by one listener on the whole block
+(see ui.discover), so a list of ten cards is one component, not thirty.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-TABLE_COLUMNS = ["rank", "name", "score", "explanation", "listeners", "tags", "spotify_genres"]
+TABLE_COLUMNS = ["rank", "name", "match", "explanation", "listeners", "tags", "spotify_genres"]
+DATASET_USERS = 1892  # listeners in hetrec2011-lastfm-2k: the denominator of "listeners"
+# Tile colours by the main tag's family (a tasteful gradient, not a colour per name).
+TAG_HUES = {
+    "rock": 8, "metal": 350, "punk": 20, "pop": 320, "electronic": 190, "dance": 280,
+    "hip-hop": 40, "rap": 40, "jazz": 35, "indie": 150, "folk": 95, "classical": 60,
+    "soul": 25, "blues": 215, "ambient": 200, "country": 45, "reggae": 120, "alternative": 170,
+}  # fmt: skip
 
 
 def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
-
-
-def name_colour(name: str) -> str:
-    """A stable colour from the name's hash, so a placeholder looks the same on every visit."""
-    digest = hashlib.sha256(name.encode("utf-8")).digest()
-    return f"hsl({digest[0] * 360 // 256}, 55%, 45%)"
-
-
-def initials(name: str) -> str:
-    words = [w for w in name.split() if w[:1].isalnum()]
-    letters = "".join(w[0] for w in words[:2]) or name[:2]
-    return letters.upper()
-
-
-def avatar_svg(name: str) -> str:
-    """An inline SVG with the artist's initials on a colour derived from the name."""
-    return (
-        '<svg viewBox="0 0 64 64" role="img" aria-label="' + esc(name) + '">'
-        f'<rect width="64" height="64" rx="8" fill="{name_colour(name)}"/>'
-        '<text x="32" y="40" font-size="22" text-anchor="middle" fill="#fff" '
-        'font-family="sans-serif">' + esc(initials(name)) + "</text></svg>"
-    )
 
 
 def _is_missing(value: object) -> bool:
@@ -57,53 +46,126 @@ def _safe_url(value: object) -> str | None:
     return value if value.startswith("https://") else None
 
 
+def tile_hue(tags: Iterable[str], name: str) -> int:
+    """The hue of the generated tile: from the first tag we know a colour for, else stable
+    from the name (so an artist looks the same on every visit)."""
+    for tag in tags:
+        for key, hue in TAG_HUES.items():
+            if key in str(tag).casefold():
+                return hue
+    return hashlib.sha256(name.encode("utf-8")).digest()[0] * 360 // 256
+
+
+def tile_svg(name: str, tags: Iterable[str] = ()) -> str:
+    """A generated picture: a two-tone gradient from the main tag with a small note glyph."""
+    hue = tile_hue(list(tags or []), name)
+    gid = "g" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    return (
+        f'<svg class="tile" viewBox="0 0 64 64" role="img" aria-label="{esc(name)}">'
+        f'<defs><linearGradient id="{gid}" x1="0" y1="0" x2="1" y2="1">'
+        f'<stop offset="0" stop-color="hsl({hue},62%,58%)"/>'
+        f'<stop offset="1" stop-color="hsl({(hue + 40) % 360},55%,32%)"/></linearGradient></defs>'
+        f'<rect width="64" height="64" rx="10" fill="url(#{gid})"/>'
+        '<path d="M38 18v20.5a6 6 0 1 1-3-5.2V22l-10 2.5v16a6 6 0 1 1-3-5.2V22z" '
+        'fill="rgba(255,255,255,.85)"/></svg>'
+    )
+
+
 def chips(values: Iterable[str], limit: int = 5) -> str:
     return "".join(f"<span>{esc(v)}</span>" for v in list(values or [])[:limit])
 
 
 def labels(row: Mapping[str, Any]) -> list[str]:
-    """Up to 3 Spotify genres then Last.fm tags, without repeats (case-insensitive)."""
-    genres = list(row.get("spotify_genres") or [])[:3]
+    """Last.fm tags first, then Spotify genres, without repeats (case-insensitive)."""
     seen: dict[str, str] = {}
-    for label in [*genres, *list(row.get("tags") or [])]:
+    for label in [*list(row.get("tags") or []), *list(row.get("spotify_genres") or [])]:
         seen.setdefault(str(label).casefold(), str(label))
     return list(seen.values())
 
 
-def artist_card(row: Mapping[str, Any], extra: str = "") -> str:
-    """One artist as an HTML card: picture (or initials), linked name, tags, genres, numbers."""
-    name = str(row.get("name", ""))
-    image = _safe_url(row.get("image_url"))
-    picture = (
-        f'<img src="{esc(image)}" alt="{esc(name)}" loading="lazy">' if image else avatar_svg(name)
+def relative_match(scores: Iterable[float]) -> np.ndarray:
+    """Scores as a share of the best one (1.0 = the top pick), whatever the model's scale:
+    log-probabilities (all ≤ 0) become probability ratios, positive scores a ratio to the best,
+    anything else is spread linearly from 0.5 to 1."""
+    values = np.asarray(list(scores), dtype=np.float64)
+    if values.size == 0 or not np.isfinite(values).all():
+        return np.ones(values.size)
+    best, worst = values.max(), values.min()
+    if best <= 0:
+        return np.exp(values - best)
+    if worst >= 0:
+        return values / best
+    return 0.5 + 0.5 * (values - worst) / (best - worst or 1.0)
+
+
+def listeners_text(listeners: object) -> str:
+    count = 0 if _is_missing(listeners) else int(listeners)  # type: ignore[arg-type]
+    share = count / DATASET_USERS * 100
+    return f"{count:,} of {DATASET_USERS:,} listeners in 2011 ({share:.0f}%)"
+
+
+def spotify_link(row: Mapping[str, Any]) -> str:
+    """The Spotify artist page when the id is known, else a clearly labelled search."""
+    url = _safe_url(row.get("spotify_url"))
+    if not url:
+        return ""
+    known = not _is_missing(row.get("spotify_id")) and "/artist/" in url
+    text = "Spotify ↗" if known else "Search on Spotify ↗"
+    return f'<a href="{esc(url)}" target="_blank" rel="noopener">{text}</a>'
+
+
+def feedback_buttons(artist_id: int, name: str) -> str:
+    return (
+        '<div class="actions">'
+        f'<button data-action="like" data-artist="{artist_id}" title="More like {esc(name)}">'
+        "👍 More like this</button>"
+        f'<button data-action="exclude" data-artist="{artist_id}">Not for me</button></div>'
     )
-    lastfm, spotify = _safe_url(row.get("lastfm_url")), _safe_url(row.get("spotify_url"))
+
+
+def artist_card(row: Mapping[str, Any], match: float | None = None, feedback: bool = False) -> str:
+    """One artist: picture (or a generated tile), linked name, tags, reach, why, actions."""
+    name = str(row.get("name", ""))
+    tags = labels(row)
+    image = _safe_url(row.get("image_url"))
+    picture = f'<img src="{esc(image)}" alt="" loading="lazy">' if image else tile_svg(name, tags)
+    lastfm = _safe_url(row.get("lastfm_url"))
     title = esc(name)
     if lastfm:
         title = f'<a href="{esc(lastfm)}" target="_blank" rel="noopener">{title}</a>'
-    links = ""
-    if spotify:
-        links = f'<a href="{esc(spotify)}" target="_blank" rel="noopener">Spotify ↗</a>'
     rank = row.get("rank")
-    prefix = f"{int(rank)}. " if not _is_missing(rank) else ""
+    prefix = f'<span class="rank">{int(rank)}</span>' if not _is_missing(rank) else ""
     why = row.get("explanation")
-    numbers = f"{int(row.get('listeners', 0)):,} listeners · {int(row.get('plays', 0)):,} plays"
+    meter = ""
+    if match is not None and math.isfinite(match):
+        pct = max(1, round(match * 100))
+        meter = (
+            f'<div class="match" title="match relative to the top pick">'
+            f'<i style="width:{pct}%"></i><span>{pct}% match</span></div>'
+        )
+    actions = ""
+    if feedback and not _is_missing(row.get("artist_id")):
+        actions = feedback_buttons(int(row["artist_id"]), name)
     return (
-        '<div class="artist-card">'
-        + picture
-        + '<div class="body">'
-        + f'<div class="title">{prefix}{title}</div>'
+        f'<article class="artist-card">{picture}<div class="body">'
+        f'<div class="title">{prefix}{title}</div>'
+        f'<div class="chips">{chips(tags, 5)}</div>'
+        f'<div class="reach">{esc(listeners_text(row.get("listeners")))}</div>'
         + (f'<div class="why">{esc(why)}</div>' if not _is_missing(why) else "")
-        + f'<div class="chips">{chips(labels(row), 6)}</div>'
-        + f"<div>{numbers}</div>"
-        + f'<div class="links">{links}</div>{extra}</div></div>'
+        + meter
+        + f'<div class="links">{spotify_link(row)}</div>{actions}</div></article>'
     )
 
 
-def cards_html(results: pd.DataFrame) -> str:
+def cards_html(results: pd.DataFrame, feedback: bool = False) -> str:
+    """The whole result list as one HTML block."""
     if results.empty:
         return notice("No artist matched: try a wider tag filter or fewer exclusions.")
-    cards = "".join(artist_card(row) for row in results.to_dict("records"))
+    matches = relative_match(results["score"]) if "score" in results else [None] * len(results)
+    cards = "".join(
+        artist_card(row, m, feedback)
+        for row, m in zip(results.to_dict("records"), matches, strict=True)
+    )
     return f'<div class="card-grid">{cards}</div>'
 
 
@@ -126,18 +188,19 @@ def _fmt(value: object) -> str:
 
 # -- tables ----------------------------------------------------------------------------------
 def display_table(results: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
-    """Results as plain text cells (lists joined) for gr.Dataframe; names stay text, not HTML."""
+    """Results as plain text cells (lists joined) for gr.Dataframe; names stay text, not HTML.
+    Scores become a relative match in % of the top pick (raw model scores mean nothing here)."""
+    results = results.assign(match=[f"{m:.0%}" for m in relative_match(results["score"])])
     columns = [c for c in (columns or TABLE_COLUMNS) if c in results.columns]
     table = results[columns].copy()
     for column in ("tags", "spotify_genres"):
         if column in table:
             table[column] = table[column].map(lambda v: ", ".join(list(v or [])[:5]))
-    if "score" in table:
-        table["score"] = table["score"].round(4)
     return table
 
 
 def score_frame(results: pd.DataFrame) -> pd.DataFrame:
-    """rank-labelled scores for a native gr.BarPlot (x: 'rank. name', y: score)."""
+    """rank-labelled relative matches (%) for a native gr.BarPlot (x: 'rank. name')."""
     labels = [f"{r:02d}. {n}"[:40] for r, n in zip(results["rank"], results["name"], strict=True)]
-    return pd.DataFrame({"artist": labels, "score": results["score"].astype(float)})
+    match = np.round(relative_match(results["score"]) * 100, 1)
+    return pd.DataFrame({"artist": labels, "match %": match})

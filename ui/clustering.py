@@ -22,25 +22,49 @@ def cluster_summary(bundle: Bundle) -> pd.DataFrame:
     return table.rename(columns={"listeners": "listeners in cluster"})
 
 
+def size_bins(summary: pd.DataFrame) -> pd.DataFrame:
+    """How many clusters have how many listeners (binned): readable for any k, unlike one bar
+    per cluster."""
+    edges = [0, 10, 25, 50, 100, 200, 400, 10**6]
+    names = ["1–10", "11–25", "26–50", "51–100", "101–200", "201–400", "over 400"]
+    binned = pd.cut(summary["listeners in cluster"], edges, labels=names)
+    counts = binned.value_counts().reindex(names, fill_value=0)
+    table = pd.DataFrame({"listeners per cluster": names, "clusters": counts.to_numpy()})
+    return table[table["clusters"].cumsum() > 0]  # no empty bins before the first real one
+
+
+def choice_text(choice: dict[str, Any], n_users: int) -> str:
+    """Why k is what it is, consistent with the silhouette chart shown beside it."""
+    chosen, best = choice.get("chosen"), choice.get("silhouette_best")
+    text = (
+        f"K-means groups the {n_users:,} listeners into **{chosen} clusters** of similar taste; "
+        "a listener is placed in the nearest cluster(s) and gets what those listeners play. "
+    )
+    if best is not None and best != chosen:
+        return text + (
+            f"k = {chosen} was chosen by validation NDCG@10 (benchmarks/tune_clustering.py), "
+            f"not by the silhouette, which peaks at k = {best}: the silhouette only measures how "
+            "well separated the clusters are, not how good their recommendations are."
+        )
+    return text + f"k = {chosen} ({choice.get('rule', 'fixed')}); the charts show the search."
+
+
 def build(bundle: Bundle) -> None:
     """The tab's layout and events (inside a gr.Blocks / gr.Tab context)."""
     if MODEL not in bundle.model_names:
         gr.HTML(cards.notice("The clustering model is not in this bundle."))
         return
     experiment, choice = bundle.k_experiment()
-    gr.Markdown(
-        f"K-means groups the {bundle.n_users:,} listeners into **{choice['chosen']} clusters** "
-        "of similar taste; a listener is placed in the nearest cluster(s) and gets what those "
-        "listeners play."
-    )
+    gr.Markdown(choice_text(choice, bundle.n_users))
     summary = cluster_summary(bundle)
-    with gr.Row():
+    with gr.Row(elem_classes="stack-on-phone"):
         if not experiment.empty:
             gr.LinePlot(
                 experiment[["k", "silhouette"]].dropna(),
                 x="k",
                 y="silhouette",
-                title="Silhouette vs k (higher is better)",
+                title="Silhouette vs k (cluster separation)",
+                y_lim=[0, None],
                 height=260,
             )
             gr.LinePlot(
@@ -48,32 +72,42 @@ def build(bundle: Bundle) -> None:
                 x="k",
                 y="inertia",
                 title="Inertia vs k (the elbow)",
+                y_lim=[0, None],
                 height=260,
             )
-        else:
-            gr.HTML(cards.notice("This model kept no k experiment."))
-        sizes = summary[["cluster", "listeners in cluster"]].assign(
-            cluster=lambda t: t["cluster"].map(lambda c: f"cluster {c:02d}")
+        gr.BarPlot(
+            size_bins(summary),
+            x="listeners per cluster",
+            y="clusters",
+            title="Cluster sizes (number of clusters)",
+            height=260,
         )
-        gr.BarPlot(sizes, x="cluster", y="listeners in cluster", title="Cluster sizes", height=260)
-    gr.Dataframe(summary, label="What each cluster listens to", interactive=False, wrap=True)
+    gr.Dataframe(
+        summary,
+        label="What each cluster listens to",
+        interactive=False,
+        wrap=True,
+        column_widths=["8%", "10%", "52%", "30%"],
+        max_height=420,
+        elem_classes="readable-table",
+    )
 
     gr.Markdown("### Which cluster are you?")
-    source, picker, user = inputs.source_inputs(bundle)
-    inputs.wire_search(bundle, picker, "clustering_search")
-    gr.Examples(
-        [[inputs.SOURCE_PICKS, p, None] for p in inputs.EXAMPLE_PICKS[1:3]]
-        + [[inputs.SOURCE_USER, [], 2]],
-        inputs=[source, picker, user],
-        label="Examples (one click)",
-    )
-    k, tags, penalty = inputs.controls(bundle)
+    source, picker, user = inputs.source_inputs(bundle, "clustering")
+    events = inputs.example_chips(picker, inputs.EXAMPLE_PICKS[1:3], source)
+    events += inputs.user_chips(source, picker, user, bundle)[:1]
+    status = gr.HTML(elem_classes="status-box")
     go = gr.Button("Assign and recommend", variant="primary")
-    assigned = gr.Dataframe(label="Your nearest clusters", interactive=False, wrap=True)
-    result_cards = gr.HTML()
-    download = gr.DownloadButton("Download CSV", value=None)
+    with gr.Accordion("Options", open=False):
+        k, tags, penalty = inputs.controls(bundle)
+    assigned = gr.Dataframe(
+        label="Your nearest clusters", interactive=False, wrap=True, visible=False,
+        elem_classes="readable-table",
+    )  # fmt: skip
+    result_cards = gr.HTML(elem_classes="cards-box")
+    download = gr.DownloadButton("Download CSV", visible=False, size="sm")
 
-    @errors.friendly
+    @errors.guarded(gr.update(visible=False), "", gr.update(visible=False))
     def on_recommend(
         source: str,
         picks: list[str] | None,
@@ -85,17 +119,21 @@ def build(bundle: Bundle) -> None:
         query = inputs.make_query(source, picks, user_id, k, tags, penalty)
         clusters = bundle.cluster_assignment(query).drop(columns="top_artist_ids")
         results = bundle.recommend(MODEL, query)
-        errors.warn_if_short(results, k)
         return (
-            clusters.rename(columns={"listeners": "listeners in cluster"}),
+            errors.short_notice(results, k),
+            gr.update(
+                value=clusters.rename(columns={"listeners": "listeners in cluster"}), visible=True
+            ),
             cards.cards_html(results),
-            export.export_csv(results, "clustering_recommendations"),
+            gr.update(value=export.export_csv(results, "clustering_recommendations"), visible=True),
         )
 
-    go.click(
-        on_recommend,
-        [source, picker, user, k, tags, penalty],
-        [assigned, result_cards, download],
-        api_name="clustering_recommend",
-        concurrency_id="recommend",
-    )
+    run = {
+        "fn": on_recommend,
+        "inputs": [source, picker, user, k, tags, penalty],
+        "outputs": [status, assigned, result_cards, download],
+        "concurrency_id": "recommend",
+    }
+    go.click(**run, api_name="clustering_recommend")
+    for event in events:
+        event.then(**run, api_name="clustering_example", api_visibility="private")

@@ -10,7 +10,7 @@ import pandas as pd
 
 from recommenders.bundle import Bundle
 from recommenders.query import RecQuery
-from ui import cards, errors, export, inputs
+from ui import cards, errors, export, inputs, session
 
 RANKING_METRICS = {"precision": "P", "recall": "R", "ndcg": "NDCG", "map": "MAP"}
 OTHER_METRICS = {
@@ -96,24 +96,31 @@ def combined_csv(lists: dict[str, pd.DataFrame]) -> str:
     return export.export_csv(table, "compare_recommendations")
 
 
-def build(bundle: Bundle) -> None:
+def build(bundle: Bundle, state: gr.State | None = None) -> None:
     """The tab's layout and events (inside a gr.Blocks / gr.Tab context)."""
     gr.Markdown(
         "The same listener through every model. **Popularity** recommends what everyone "
         "listens to; **clustering** what listeners like you (your cluster) play; **SVD** "
         "follows latent taste factors; **softmax** is a network trained to reconstruct the "
-        "artists masked out of a listener's profile, plus a learned artist-to-artist term."
+        "artists masked out of a listener's profile, plus a learned artist-to-artist term. "
+        "Your 👍 and *Not for me* from Discover apply here too."
     )
-    source, picker, user = inputs.source_inputs(bundle)
-    inputs.wire_search(bundle, picker, "compare_search")
-    gr.Examples(inputs.EXAMPLE_PICKS, inputs=[picker], label="Examples (one click)")
-    k, tags, penalty = inputs.controls(bundle)
+    source, picker, user = inputs.source_inputs(bundle, "compare")
+    events = inputs.example_chips(picker, inputs.EXAMPLE_PICKS, source)
+    events += inputs.user_chips(source, picker, user, bundle)[:1]
+    status = gr.HTML(elem_classes="status-box")
     go = gr.Button("Compare all models", variant="primary")
-    lists = gr.Dataframe(label="Recommendations side by side", interactive=False, wrap=True)
-    overlap = gr.Dataframe(
-        label="Overlap between the lists (Jaccard: shared / all artists)", interactive=False
+    with gr.Accordion("Options", open=False):
+        k, tags, penalty = inputs.controls(bundle)
+    lists = gr.Dataframe(
+        label="Recommendations side by side", interactive=False, wrap=True, visible=False
     )
-    download = gr.DownloadButton("Download CSV", value=None)
+    overlap = gr.Dataframe(
+        label="Overlap between the lists (Jaccard: shared / all artists)",
+        interactive=False,
+        visible=False,
+    )
+    download = gr.DownloadButton("Download CSV", visible=False, size="sm")
 
     gr.Markdown("### Offline evaluation (held-out listening, recorded at build time)")
     metrics = bundle.metrics
@@ -127,6 +134,7 @@ def build(bundle: Bundle) -> None:
                 color="model",
                 x_label_angle=-40,
                 title=f"Accuracy at {metrics_k(metrics)} (higher is better)",
+                y_lim=[0, None],
                 height=300,
             )
             gr.BarPlot(
@@ -134,19 +142,23 @@ def build(bundle: Bundle) -> None:
                 x="model",
                 y="value",
                 title="Catalog coverage (share of artists)",
+                y_lim=[0, None],
                 height=300,
             )
             gr.BarPlot(
                 metrics_long(metrics, ("novelty",)),
                 x="model",
                 y="value",
-                title="Novelty (higher = less mainstream)",
+                title="Novelty in bits (higher = less mainstream)",
+                y_lim=[0, None],
                 height=300,
             )
     else:
         gr.HTML(cards.notice("This bundle was built without evaluation (--skip-eval)."))
 
-    @errors.friendly
+    hidden = gr.update(visible=False)
+
+    @errors.guarded(hidden, hidden, hidden)
     def on_compare(
         source: str,
         picks: list[str] | None,
@@ -154,15 +166,33 @@ def build(bundle: Bundle) -> None:
         k: float,
         tags: list[str] | None,
         penalty: float,
-    ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-        query = inputs.make_query(source, picks, user_id, k, tags, penalty)
+        visit: dict[str, Any] | None = None,
+    ) -> tuple[Any, ...]:
+        feedback = visit or session.new_session()
+        query = inputs.make_query(
+            source,
+            picks,
+            user_id,
+            k,
+            tags,
+            penalty,
+            exclude=session.excluded_ids(feedback),
+            extra_liked=session.liked_ids(feedback) if source == inputs.SOURCE_PICKS else (),
+        )
         results = compare(bundle, query)
-        return side_by_side(results), jaccard(results), combined_csv(results)
+        return (
+            "",
+            gr.update(value=side_by_side(results), visible=True),
+            gr.update(value=jaccard(results), visible=True),
+            gr.update(value=combined_csv(results), visible=True),
+        )
 
-    go.click(
-        on_compare,
-        [source, picker, user, k, tags, penalty],
-        [lists, overlap, download],
-        api_name="compare",
-        concurrency_id="recommend",
-    )
+    run = {
+        "fn": on_compare,
+        "inputs": [source, picker, user, k, tags, penalty, *([state] if state else [])],
+        "outputs": [status, lists, overlap, download],
+        "concurrency_id": "recommend",
+    }
+    go.click(**run, api_name="compare")
+    for event in events:
+        event.then(**run, api_name="compare_example", api_visibility="private")

@@ -1,38 +1,88 @@
-"""Input errors shown in the page (gr.Error), never as a traceback."""
+"""Input errors as a message beside the inputs, never a traceback, a toast or a red badge.
+
+Handlers return a status (HTML) as their first output: an input error becomes that status and
+blanks the results, so stale cards never sit beside an error and no input is ever an output of
+an event that can fail (Gradio marks an errored event's outputs with a sticky "Error" badge).
+"""
 
 from __future__ import annotations
 
+import ast
 import functools
 import html
+import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-import gradio as gr
 import pandas as pd
 
 from recommenders.errors import RecommenderInputError
 
-T = TypeVar("T")
+UNKNOWN = re.compile(
+    r"Unknown artist (?P<bad>'[^']*'|\"[^\"]*\")\.(?: Did you mean (?P<good>.+)\?)?"
+)
+# One listener on the status block turns a click on a suggestion into one Gradio event.
+FIX_JS = (
+    "element.addEventListener('click', (e) => { const b = e.target.closest('button[data-good]');"
+    " if (b) trigger('click', {bad: b.dataset.bad, good: b.dataset.good}); });"
+)
 
 
-def friendly(fn: Callable[..., T]) -> Callable[..., T]:
-    """Turn the package's input errors into a message in the page (gr.Error), never a traceback.
-
-    The message is shown as text in a toast; it is escaped because Gradio renders it as HTML and
-    it can quote what the visitor typed.
-    """
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        try:
-            return fn(*args, **kwargs)
-        except RecommenderInputError as exc:
-            raise gr.Error(html.escape(str(exc)), print_exception=False) from None
-
-    return wrapper
+def suggestions(message: str) -> tuple[str | None, list[str]]:
+    """(the unknown name, the suggested names) from an "Unknown artist ... Did you mean" error."""
+    found = UNKNOWN.search(message)
+    if not found:
+        return None, []
+    try:
+        bad = ast.literal_eval(found["bad"])
+        good = list(ast.literal_eval(f"({found['good']},)")) if found["good"] else []
+    except (ValueError, SyntaxError):
+        return None, []
+    return str(bad), [str(g) for g in good if isinstance(g, str)]
 
 
-def warn_if_short(results: pd.DataFrame, k: float) -> None:
-    """A soft notice when the tag filter left fewer than k artists."""
+def error_html(message: str) -> str:
+    """The message, escaped, with one button per "did you mean" suggestion."""
+    bad, good = suggestions(message)
+    buttons = "".join(
+        f'<button class="suggest" data-bad="{html.escape(bad or "")}" '
+        f'data-good="{html.escape(g)}">{html.escape(g)}</button>'
+        for g in good[:3]
+    )
+    extra = f'<div class="suggestions">Did you mean: {buttons}</div>' if buttons else ""
+    return f'<div class="status error" role="alert">{html.escape(message)}{extra}</div>'
+
+
+def info_html(message: str) -> str:
+    return f'<div class="status info">{html.escape(message)}</div>' if message else ""
+
+
+def replace_pick(picks: list[str] | None, bad: str | None, good: str) -> list[str]:
+    """The picks with ``bad`` replaced by ``good`` (appended when ``bad`` is not there)."""
+    picks = [p for p in (picks or []) if isinstance(p, str)]
+    out = [good if p == bad else p for p in picks]
+    return list(dict.fromkeys(out if good in out else [*out, good]))
+
+
+def guarded(*blank: Any) -> Callable[[Callable[..., tuple[Any, ...]]], Callable[..., Any]]:
+    """Decorate a handler whose first output is the status: an input error returns
+    (error status, *blank) instead of raising. Other exceptions are bugs and propagate."""
+
+    def decorate(fn: Callable[..., tuple[Any, ...]]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> tuple[Any, ...]:
+            try:
+                return fn(*args, **kwargs)
+            except RecommenderInputError as exc:
+                return (error_html(str(exc)), *blank)
+
+        return wrapper
+
+    return decorate
+
+
+def short_notice(results: pd.DataFrame, k: float) -> str:
+    """A soft notice when the tag filter left fewer than k artists ("" otherwise)."""
     if len(results) < int(k):
-        gr.Warning(f"Only {len(results)} artists passed the tag/genre filter.")
+        return info_html(f"Only {len(results)} artists passed the tag/genre filter.")
+    return ""

@@ -3,10 +3,12 @@ one artist's card with its similar artists."""
 
 from __future__ import annotations
 
+import html
 import logging
 import tempfile
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 import pandas as pd
@@ -37,23 +39,41 @@ def render_plots(tables: dict[str, pd.DataFrame], directory: Path) -> list[tuple
     return pictures
 
 
-def draw_in_background(tables: dict[str, pd.DataFrame]) -> Future[list[tuple[str, str]]]:
-    """Start drawing the plots once, off the start-up path; visitors then only get file paths."""
-    directory = Path(tempfile.mkdtemp(prefix="explore-plots-"))
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explore-plots")
-    future = pool.submit(render_plots, tables, directory)
-    pool.shutdown(wait=False)  # the thread ends once the plots are drawn
-    return future
+class LazyPlots:
+    """The exploration plots, drawn once on the first visit of the Data tab (not at start-up:
+    matplotlib and eight figures cost seconds the first page does not need)."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame]) -> None:
+        self.tables = tables
+        self.directory = Path(tempfile.mkdtemp(prefix="explore-plots-"))
+        gr.set_static_paths([self.directory])
+        self.lock = threading.Lock()
+        self.pictures: list[tuple[str, str]] | None = None
+
+    def get(self) -> list[tuple[str, str]]:
+        with self.lock:
+            if self.pictures is None:
+                self.pictures = render_plots(self.tables, self.directory)
+            return self.pictures
 
 
-def plot_files(pictures: Future[list[tuple[str, str]]]) -> list[tuple[str, str]]:
-    """The drawn plots (waits for the start-up drawing the first time only)."""
+def plots_html(pictures: list[tuple[str, str]]) -> str:
+    """Every plot at full width in a two-column grid that grows with the page (no inner
+    scroll box); titles escaped."""
+    figures = "".join(
+        f'<figure><img src="/gradio_api/file={html.escape(path)}" alt="{html.escape(title)}" '
+        f'loading="lazy"><figcaption>{html.escape(title)}</figcaption></figure>'
+        for path, title in pictures
+    )
+    return f'<div class="plot-grid">{figures}</div>'
+
+
+def plots_or_notice(plots: LazyPlots) -> str:
     try:
-        return pictures.result(timeout=60)
+        return plots_html(plots.get())
     except Exception as exc:  # drawing failed: say so in the page, keep the app up
         log.warning("exploration plots failed: %s", exc)
-        gr.Warning(f"The exploration plots could not be drawn ({exc}).")
-        return []
+        return cards.notice(f"The exploration plots could not be drawn ({exc}).")
 
 
 def headline(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -98,7 +118,7 @@ def lookup(bundle: Bundle, model: str, name: str, k: float) -> tuple[str, pd.Dat
     return f'<div class="card-grid">{card}</div>', cards.display_table(similar)
 
 
-def build(bundle: Bundle) -> None:
+def build(bundle: Bundle, tab: gr.Tab) -> None:
     """The tab's layout and events (inside a gr.Blocks / gr.Tab context)."""
     gr.Markdown(
         "**The Last.fm hetrec2011 dataset**: 1,892 users, the 50 artists each listened to most, "
@@ -114,21 +134,14 @@ def build(bundle: Bundle) -> None:
         gr.HTML(cards.notice(f"Exploration data is not available in this bundle ({exc})."))
         tables = None
     if tables is not None:
-        pictures = draw_in_background(tables)
-        gallery = gr.Gallery(
-            label="Exploration plots (drawn once when the app starts)",
-            columns=2,
-            height="auto",
-            object_fit="contain",
-            allow_preview=True,
-        )
-        gr.on(
-            None,  # on page load
-            lambda: plot_files(pictures),
+        plots = LazyPlots(tables)
+        gallery = gr.HTML(cards.notice("The plots are drawn when you open this tab…"))
+        tab.select(
+            lambda: plots_or_notice(plots),
             None,
             gallery,
             api_name="explore_plots",
-            queue=False,
+            concurrency_id="plots",
             show_progress="minimal",
         )
 
@@ -145,16 +158,18 @@ def build(bundle: Bundle) -> None:
         model = gr.Dropdown(
             bundle.model_names, value=similar_model(bundle), label="Similar by model"
         )
-        k = gr.Slider(1, inputs.MAX_K_UI, value=inputs.DEFAULT_K, step=1, label="How many")
+        k = gr.Dropdown(inputs.K_CHOICES, value=inputs.DEFAULT_K, label="How many", min_width=100)
         go = gr.Button("Look up", variant="primary", scale=0, min_width=120)
     gr.Examples([["Radiohead"], ["Lady Gaga"], ["Daft Punk"]], inputs=[name], label="Examples")
+    status = gr.HTML(elem_classes="status-box")
     card = gr.HTML()
-    similar = gr.Dataframe(label="Similar artists", interactive=False, wrap=True)
+    similar = gr.Dataframe(label="Similar artists", interactive=False, wrap=True, visible=False)
 
-    @errors.friendly
-    def on_lookup(name: str | None, model: str, k: float) -> tuple[str, pd.DataFrame]:
+    @errors.guarded("", gr.update(visible=False))
+    def on_lookup(name: str | None, model: str, k: float) -> tuple[Any, ...]:
         if not name or not str(name).strip():
             raise RecommenderInputError("Type an artist name first, e.g. 'Radiohead'.")
-        return lookup(bundle, model, str(name), k)
+        card_html, table = lookup(bundle, model, str(name), k)
+        return "", card_html, gr.update(value=table, visible=True)
 
-    go.click(on_lookup, [name, model, k], [card, similar], api_name="explore_lookup")
+    go.click(on_lookup, [name, model, k], [status, card, similar], api_name="explore_lookup")

@@ -4,6 +4,7 @@ turns their values into a ``RecQuery``."""
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,6 +26,23 @@ EXAMPLE_PICKS = [
 ]
 
 
+def example_users(bundle: Bundle, n: int = 3) -> list[int]:
+    """Real user ids to offer as examples (the first, middle and last of the dataset)."""
+    ids = list(bundle.user_ids)
+    return sorted({int(ids[0]), int(ids[len(ids) // 2]), int(ids[-1])})[:n]
+
+
+def user_chips(source: gr.Radio, picker: gr.Dropdown, user: gr.Textbox, bundle: Bundle) -> list:
+    """Example buttons for existing users (ids that exist); set the inputs in the page."""
+    events = []
+    with gr.Row(elem_classes="example-chips"):
+        for user_id in example_users(bundle):
+            button = gr.Button(f"Last.fm user {user_id}", size="sm", min_width=0)
+            js = f"() => [{json.dumps(SOURCE_USER)}, [], {json.dumps(str(user_id))}]"
+            events.append(button.click(None, None, [source, picker, user], js=js))
+    return events
+
+
 def top_artist_names(bundle: Bundle, limit: int = PICKER_CHOICES) -> list[str]:
     return bundle.top_artists(limit)
 
@@ -35,39 +53,97 @@ def label_choices(bundle: Bundle) -> list[str]:
     return bundle.known_labels()[:LABEL_CHOICES]
 
 
-def artist_picker(bundle: Bundle, label: str = "Artists you like") -> gr.Dropdown:
+def artist_picker(bundle: Bundle, elem_id: str, label: str = "Artists you like") -> gr.Dropdown:
     """A light multi-select: the most listened artists as choices, any other name can be typed
     (validated server-side by the Bundle), and typing fetches matching names from the server."""
     return gr.Dropdown(
         choices=top_artist_names(bundle),
+        value=[],
         multiselect=True,
         allow_custom_value=True,
         filterable=True,
         label=label,
-        info="Type a name and press Enter; any of the 17,632 artists is accepted.",
+        info="Type a few letters (typos and accents are fine), pick, repeat.",
+        elem_id=elem_id,
+        elem_classes="artist-picker",
     )
 
 
-def search_choices(bundle: Bundle, picked: list[str] | None, query: str) -> dict[str, Any]:
-    """Choices for the picker while typing: server-side matches first, then the top artists."""
-    matches = bundle.search_artists(query or "", limit=20) if query else []
-    choices = list(dict.fromkeys([*matches, *(picked or []), *top_artist_names(bundle, 200)]))
+def search_label(name: str, typed: str) -> str:
+    """The shown label of a match: Gradio's dropdown hides every choice whose label does not
+    contain the typed text, so a fuzzy match ("acdc" → AC/DC) says what it matched."""
+    typed = typed.strip()
+    return name if typed.casefold() in name.casefold() else f"{name} · {typed}"
+
+
+def search_choices(bundle: Bundle, picked: list[str] | None, typed: str | None) -> dict[str, Any]:
+    """Choices for the picker while typing: server-side matches first, then what is picked."""
+    typed = (typed or "").strip()
+    picked = [p for p in (picked or []) if isinstance(p, str)]
+    if not typed:
+        names = list(dict.fromkeys([*picked, *top_artist_names(bundle)]))
+        return gr.update(choices=[(n, n) for n in names])
+    matches = bundle.search_artists(typed[:100], limit=12)
+    choices = [(search_label(n, typed), n) for n in matches]
+    choices += [(p, p) for p in picked if p not in matches]
     return gr.update(choices=choices)
 
 
-def wire_search(bundle: Bundle, picker: gr.Dropdown, name: str) -> None:
-    """Server-side search while typing in ``picker`` (cheap, off the queue)."""
+def wire_search(bundle: Bundle, picker: gr.Dropdown, typed: gr.Textbox, name: str) -> None:
+    """Server-side search while typing in ``picker`` (cheap, off the queue).
 
-    def on_key(picked: list[str] | None, data: gr.KeyUpData) -> dict[str, Any]:
-        return search_choices(bundle, picked, data.input_value)
+    The typed text is read from the page when the event fires (a js step), not from the key-up
+    event data: Gradio re-sends the first key's stale data for a burst of fast keys."""
+    selector = f"#{picker.elem_id} input"
 
-    picker.key_up(on_key, picker, picker, api_name=name, queue=False, show_progress="hidden")
+    def on_key(picked: list[str] | None, query: str | None) -> dict[str, Any]:
+        return search_choices(bundle, picked, query)
+
+    picker.key_up(
+        on_key,
+        [picker, typed],
+        picker,
+        api_name=name,
+        queue=False,
+        show_progress="hidden",
+        trigger_mode="always_last",
+        js=f"(picked, q) => [picked, document.querySelector({selector!r})?.value ?? '']",
+    )
 
 
-def controls(bundle: Bundle) -> tuple[gr.Slider, gr.Dropdown, gr.Slider]:
+def search_box() -> gr.Textbox:
+    """The hidden text the search reads (the API's ``query`` argument)."""
+    return gr.Textbox(visible=False, label="query")
+
+
+def example_label(picks: list[str]) -> str:
+    return " · ".join(picks)
+
+
+def example_chips(
+    picker: gr.Dropdown, examples: list[list[str]], source: gr.Radio | None = None
+) -> list[Any]:
+    """One button per example that fills the picker (and sets ``source`` to picks) in the page:
+    no server round trip, so it cannot fail. Returns the click events so the tab can chain its
+    recommend to them."""
+    events = []
+    targets = [picker] if source is None else [source, picker]
+    with gr.Row(elem_classes="example-chips"):
+        for picks in examples:
+            values = [picks] if source is None else [SOURCE_PICKS, picks]
+            button = gr.Button(example_label(picks), size="sm", variant="secondary", min_width=0)
+            js = f"() => {json.dumps(values)}"  # one value per output, even for one output
+            events.append(button.click(None, None, targets, js=js))
+    return events
+
+
+K_CHOICES = [5, 10, 15, 20, 30, 50]
+
+
+def controls(bundle: Bundle) -> tuple[gr.Dropdown, gr.Dropdown, gr.Slider]:
     """k, the tag/genre filter and the popularity penalty, the same on every tab."""
     with gr.Row():
-        k = gr.Slider(1, MAX_K_UI, value=DEFAULT_K, step=1, label="How many artists (k)")
+        k = gr.Dropdown(K_CHOICES, value=DEFAULT_K, label="How many artists", min_width=120)
         tags = gr.Dropdown(
             choices=label_choices(bundle),
             multiselect=True,
@@ -86,19 +162,26 @@ SOURCE_PICKS = "Artists I pick"
 SOURCE_USER = "An existing Last.fm user"
 
 
-def source_inputs(bundle: Bundle) -> tuple[gr.Radio, gr.Dropdown, gr.Textbox]:
+def searchable_picker(bundle: Bundle, prefix: str, api_name: str | None = None) -> gr.Dropdown:
+    """The artist picker with its server-side search wired (api ``api_name``)."""
+    picker = artist_picker(bundle, f"{prefix}-picker")
+    wire_search(bundle, picker, search_box(), api_name or f"{prefix}_search")
+    return picker
+
+
+def source_inputs(bundle: Bundle, prefix: str) -> tuple[gr.Radio, gr.Dropdown, gr.Textbox]:
     """Either artists picked now (a new listener) or an existing user of the dataset."""
     source = gr.Radio([SOURCE_PICKS, SOURCE_USER], value=SOURCE_PICKS, label="Recommend for")
-    with gr.Row():
-        picker = artist_picker(bundle)
+    with gr.Row(elem_classes="stack-on-phone"):
+        picker = searchable_picker(bundle, prefix)
         # A text box, not gr.Number: Gradio's own number parsing would answer "abc" or 2.5 from
         # the API with a generic error (or silent rounding); RecQuery says what is wrong.
         user = gr.Textbox(
             label="Last.fm user id",
             value=None,
             placeholder="e.g. 2",
-            info=f"{bundle.user_ids.min()}–{bundle.user_ids.max()}, "
-            "used when 'existing user' is selected.",
+            info=f"e.g. {', '.join(map(str, example_users(bundle)))}; used when 'existing user' "
+            "is selected.",
         )
     return source, picker, user
 
@@ -110,15 +193,18 @@ def make_query(
     k: float,
     tags: list[str] | None,
     penalty: float,
-    exclude: Iterable[str] = (),
+    exclude: Iterable[str | int] = (),
+    extra_liked: Iterable[int] = (),
 ) -> RecQuery:
-    """One validated query from the shared controls (an input error if something is wrong)."""
+    """One validated query from the shared controls (an input error if something is wrong).
+    ``extra_liked``: artist ids the visitor gave a 👍, added to the picks."""
     common = {"k": k, "tags": tags, "popularity_penalty": penalty, "exclude": list(exclude)}
     if source == SOURCE_USER:
         if user_id is None or not str(user_id).strip():
             raise RecommenderInputError("Type an existing Last.fm user id first, e.g. 2.")
         return RecQuery.of(user_id=user_id, **common)
-    names = [p for p in (picks or []) if isinstance(p, str) and p.strip()]
+    names: list[str | int] = [p for p in (picks or []) if isinstance(p, str) and p.strip()]
+    names += [int(i) for i in extra_liked]
     if not names:
         raise RecommenderInputError(
             "Pick at least one artist first (type a name, e.g. 'Radiohead', and press Enter)."

@@ -3,21 +3,69 @@
 PALETTE = ["#e4572e", "#17bebb", "#ffc914", "#2e282a", "#76b041", "#7d5ba6", "#f46197", "#3f88c5"]
 
 CSS = """
-.card-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr));
+.app-title { margin: 4px 0 0; font-size: 1.6em; }
+.intro p { font-size: 1.05em; margin: 0; }
+.card-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(290px, 1fr));
   gap: 12px; }
-.artist-card { display: flex; gap: 10px; padding: 10px; border-radius: 10px;
+.artist-card { display: flex; gap: 12px; padding: 12px; border-radius: 12px;
   border: 1px solid var(--border-color-primary); background: var(--background-fill-secondary); }
-.artist-card img, .artist-card svg { width: 64px; height: 64px; border-radius: 8px;
-  flex: 0 0 64px; object-fit: cover; }
-.artist-card .body { min-width: 0; font-size: 0.9em; }
-.artist-card .title { font-weight: 600; font-size: 1.05em; overflow-wrap: anywhere; }
-.artist-card .why { color: var(--body-text-color-subdued); margin: 4px 0; }
-.artist-card .chips span { display: inline-block; padding: 1px 6px; margin: 1px;
-  border-radius: 8px; background: var(--background-fill-primary); font-size: 0.85em; }
-.artist-card .links a { margin-right: 8px; }
+.artist-card img, .artist-card svg.tile { width: 72px; height: 72px; border-radius: 10px;
+  flex: 0 0 72px; object-fit: cover; }
+.artist-card .body { min-width: 0; flex: 1; font-size: 0.9em; display: flex;
+  flex-direction: column; gap: 4px; }
+.artist-card .title { font-weight: 650; font-size: 1.08em; overflow-wrap: anywhere; }
+.artist-card .title a { color: inherit; text-decoration: none; }
+.artist-card .title a:hover { text-decoration: underline; }
+.artist-card .rank { display: inline-block; min-width: 1.6em; color: var(--body-text-color-subdued);
+  font-weight: 500; }
+.artist-card .why { color: var(--body-text-color-subdued); }
+.artist-card .reach { color: var(--body-text-color-subdued); font-size: 0.92em; }
+.artist-card .chips span { display: inline-block; padding: 1px 7px; margin: 1px 2px 1px 0;
+  border-radius: 9px; background: var(--background-fill-primary); font-size: 0.85em; }
+.artist-card .links a { font-size: 0.92em; }
+.artist-card .match { position: relative; height: 16px; border-radius: 8px; overflow: hidden;
+  background: var(--background-fill-primary); font-size: 0.78em; line-height: 16px; }
+.artist-card .match i { position: absolute; left: 0; top: 0; bottom: 0;
+  background: linear-gradient(90deg, #7c3aed66, #ec489966); }
+.artist-card .match span { position: relative; padding-left: 6px; }
+.artist-card .actions { display: flex; gap: 6px; margin-top: auto; padding-top: 4px; }
+.artist-card .actions button, .feedback-list button, .status button.suggest {
+  cursor: pointer; border-radius: 8px; padding: 3px 10px; font-size: 0.88em; white-space: nowrap;
+  border: 1px solid var(--border-color-primary); background: var(--background-fill-primary);
+  color: var(--body-text-color); }
+.artist-card .actions button:hover, .status button.suggest:hover {
+  border-color: var(--color-accent); }
+.artist-card .actions button:disabled { opacity: 0.5; }
+.feedback-list { display: flex; flex-direction: column; gap: 4px; }
+.feedback-list .fb-item { display: inline-flex; align-items: center; gap: 4px; margin: 2px;
+  padding: 1px 2px 1px 8px; border-radius: 10px; background: var(--background-fill-secondary); }
+.feedback-list .fb-item button { padding: 0 6px; border: none; }
+.status { padding: 8px 12px; border-radius: 8px; }
+.status.error { background: #fdecea; color: #8a1c12; border: 1px solid #f5c2bc; }
+.status.info { background: var(--background-fill-secondary); }
+.status .suggestions { margin-top: 6px; }
+.status button.suggest { margin: 2px 4px; font-weight: 600; }
+.example-chips { gap: 6px !important; flex-wrap: wrap !important; }
+.example-chips button { flex: 0 1 auto !important; width: auto !important; }
 .headline { display: flex; flex-wrap: wrap; gap: 12px; }
 .headline div { padding: 8px 14px; border-radius: 10px; max-width: 220px;
   background: var(--background-fill-secondary); }
 .headline b { display: block; font-size: 1.4em; }
 .notice { padding: 8px 12px; border-radius: 8px; background: var(--background-fill-secondary); }
+.plot-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr));
+  gap: 12px; }
+.plot-grid figure { margin: 0; }
+.plot-grid img { width: 100%; height: auto; border-radius: 8px; }
+.plot-grid figcaption { font-size: 0.9em; color: var(--body-text-color-subdued); }
+.readable-table table, .readable-table td, .readable-table th {
+  font-family: var(--font) !important; }
+.readable-table th { white-space: normal !important; }
+.footer-note p { font-size: 0.85em; color: var(--body-text-color-subdued); }
+@media (max-width: 640px) {
+  .picker-row, .stack-on-phone { flex-direction: column !important; }
+  .picker-row > *, .stack-on-phone > * { width: 100% !important; min-width: 0 !important; }
+  .main-tabs button[role="tab"] { padding: 6px 8px !important; font-size: 0.9em; }
+  .plot-grid { grid-template-columns: 1fr; }
+  .card-grid { grid-template-columns: 1fr; }
+}
 """

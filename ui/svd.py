@@ -15,7 +15,7 @@ from ui import cards, errors, export, inputs
 
 MODEL = "svd"
 MAP_POINTS = 2000  # most listened artists drawn on the map, plus the highlighted ones
-YOURS, RECOMMENDED = "★ your artists", "★ recommended"
+YOURS, RECOMMENDED = "your artists", "recommended"
 BACKGROUND = [
     "#9ecae1",
     "#a1d99b",
@@ -32,7 +32,7 @@ def colour_map(base: pd.DataFrame) -> dict[str, str]:
     """Soft colours for the main-tag groups, strong ones for the listener's and recommended."""
     groups = [g for g in base["group"].value_counts().index if g != "other"]
     colours = dict(zip(groups, BACKGROUND, strict=False))
-    return {**colours, "other": "#eeeeee", YOURS: "#111111", RECOMMENDED: "#e4572e"}
+    return {**colours, "other": "#eeeeee", YOURS: "#111111", RECOMMENDED: "#7b00d4"}
 
 
 def map_base(bundle: Bundle) -> pd.DataFrame:
@@ -65,46 +65,61 @@ def example_map(bundle: Bundle, base: pd.DataFrame) -> pd.DataFrame:
     return highlighted_map(base, MAP_POINTS, yours, recommended)
 
 
-def build(bundle: Bundle) -> None:
-    """The tab's layout and events (inside a gr.Blocks / gr.Tab context)."""
+def build(bundle: Bundle, tab: gr.Tab) -> None:
+    """The tab's layout and events; the map is drawn when the tab is first opened."""
     if MODEL not in bundle.model_names:
         gr.HTML(cards.notice("The SVD model is not in this bundle."))
         return
     gr.Markdown(
         "Matrix factorisation (SVD): every listener and every artist becomes a vector of "
-        "latent taste factors; a new listener is folded in from the artists they pick."
+        "latent taste factors; a new listener is folded in from the artists they pick. The map "
+        "squeezes the artist vectors into two dimensions: nearby artists share listeners."
     )
-    base = map_base(bundle)
-    source, picker, user = inputs.source_inputs(bundle)
-    inputs.wire_search(bundle, picker, "svd_search")
-    gr.Examples(
-        [[inputs.SOURCE_PICKS, p, None] for p in inputs.EXAMPLE_PICKS[:2]]
-        + [[inputs.SOURCE_USER, [], 2], [inputs.SOURCE_USER, [], 1000]],
-        inputs=[source, picker, user],
-        label="Examples (one click)",
-    )
-    k, tags, penalty = inputs.controls(bundle)
-    go = gr.Button("Recommend", variant="primary")
-    with gr.Row():
-        with gr.Column(scale=1):
-            history = gr.Dataframe(label="The listener's artists", interactive=False)
-        with gr.Column(scale=2):
-            result_cards = gr.HTML()
-    download = gr.DownloadButton("Download CSV", value=None)
+    source, picker, user = inputs.source_inputs(bundle, "svd")
+    events = inputs.example_chips(picker, inputs.EXAMPLE_PICKS[:2], source)
+    events += inputs.user_chips(source, picker, user, bundle)
+    status = gr.HTML(elem_classes="status-box")
+    with gr.Row(elem_classes="stack-on-phone"):
+        go = gr.Button("Recommend", variant="primary")
+    with gr.Accordion("Options", open=False):
+        k, tags, penalty = inputs.controls(bundle)
     artist_map = gr.ScatterPlot(
-        example_map(bundle, base),
         x="x",
         y="y",
         color="group",
-        color_map=colour_map(base),
         tooltip=["name", "group"],
-        title=f"Artist map: the {MAP_POINTS:,} most listened artists by main tag; ★ = the "
-        "listener's and the recommended artists (hover for names)",
-        caption=f"Before your first request the map shows {', '.join(inputs.EXAMPLE_PICKS[0])}.",
-        height=520,
+        x_title="taste factor 1",
+        y_title="taste factor 2",
+        title=f"Artist map: the {MAP_POINTS:,} most listened artists by main tag",
+        caption="Black: the listener's artists · purple: recommended · tap or hover a dot for "
+        "its name. Before your first request the map shows "
+        f"{', '.join(inputs.EXAMPLE_PICKS[0])}.",
+        height=480,
+        elem_classes="artist-map",
     )
+    with gr.Row(elem_classes="stack-on-phone"):
+        with gr.Column(scale=1):
+            history = gr.Dataframe(
+                label="The listener's artists", interactive=False, visible=False, wrap=True
+            )
+        with gr.Column(scale=2):
+            result_cards = gr.HTML(elem_classes="cards-box")
+    download = gr.DownloadButton("Download CSV", visible=False, size="sm")
+    holder: dict[str, pd.DataFrame] = {}
 
-    @errors.friendly
+    def base() -> pd.DataFrame:
+        if "base" not in holder:
+            holder["base"] = map_base(bundle)
+        return holder["base"]
+
+    def first_map() -> dict[str, Any]:
+        """The example map, built on the first visit of the tab (not at start-up)."""
+        frame = base()
+        return gr.update(value=example_map(bundle, frame), color_map=colour_map(frame))
+
+    tab.select(first_map, None, artist_map, api_name="svd_map", queue=False)
+
+    @errors.guarded(gr.update(visible=False), "", gr.update(visible=False), gr.skip())
     def on_recommend(
         source: str,
         picks: list[str] | None,
@@ -116,24 +131,28 @@ def build(bundle: Bundle) -> None:
         query = inputs.make_query(source, picks, user_id, k, tags, penalty)
         known = bundle.listener_artists(query)
         results = bundle.recommend(MODEL, query)
-        errors.warn_if_short(results, k)
         points = highlighted_map(
-            base, MAP_POINTS, known["artist_id"].to_numpy(), results["artist_id"].to_numpy()
+            base(), MAP_POINTS, known["artist_id"].to_numpy(), results["artist_id"].to_numpy()
         )
-        table = known.drop(columns="artist_id").dropna(axis=1, how="all").assign(
-            tags=known["tags"].map(lambda t: ", ".join(list(t)[:4]))
+        table = (
+            known.drop(columns="artist_id")
+            .dropna(axis=1, how="all")
+            .assign(tags=known["tags"].map(lambda t: ", ".join(list(t)[:4])))
         )
         return (
-            table,
+            errors.short_notice(results, k),
+            gr.update(value=table, visible=True),
             cards.cards_html(results),
-            export.export_csv(results, "svd_recommendations"),
+            gr.update(value=export.export_csv(results, "svd_recommendations"), visible=True),
             points,
         )
 
-    go.click(
-        on_recommend,
-        [source, picker, user, k, tags, penalty],
-        [history, result_cards, download, artist_map],
-        api_name="svd_recommend",
-        concurrency_id="recommend",
-    )
+    run = {
+        "fn": on_recommend,
+        "inputs": [source, picker, user, k, tags, penalty],
+        "outputs": [status, history, result_cards, download, artist_map],
+        "concurrency_id": "recommend",
+    }
+    go.click(**run, api_name="svd_recommend")
+    for event in events:
+        event.then(**run, api_name="svd_example", api_visibility="private")

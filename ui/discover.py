@@ -1,0 +1,159 @@
+"""Discover, the first tab: pick artists (or click an example) → artist cards from the bundle's
+default model, refined with 👍 / "not for me" that last for the whole visit.
+
+The cards are ONE gr.HTML block; its buttons carry data-action/data-artist and one listener
+turns a click into one Gradio event, so a click redraws one string, not thirty components.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from recommenders.bundle import Bundle
+from ui import cards, errors, export, inputs, session
+
+INTRO = (
+    "**Find artists you'll like.** Type a few artists you enjoy (or click an example) and get "
+    "recommendations learned from 1,892 Last.fm listeners; 👍 and *Not for me* refine them."
+)
+ACTION_JS = (
+    "element.addEventListener('click', (e) => { const b = e.target.closest('button[data-action]');"
+    " if (!b) return; b.disabled = true;"
+    " trigger('click', {action: b.dataset.action, artist: b.dataset.artist}); });"
+)
+
+
+def model_label(bundle: Bundle, model: str) -> str:
+    return f"{model} (default)" if model == bundle.default_model else model
+
+
+def recommend(
+    bundle: Bundle,
+    state: dict[str, Any],
+    picks: list[str] | None,
+    model: str,
+    k: float,
+    tags: list[str] | None,
+    penalty: float,
+) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Recommend for the picks plus the visit's 👍 artists, never the "not for me" ones."""
+    query = inputs.make_query(
+        inputs.SOURCE_PICKS,
+        picks,
+        None,
+        k,
+        tags,
+        penalty,
+        exclude=session.excluded_ids(state),
+        extra_liked=session.liked_ids(state),
+    )
+    results = bundle.recommend(model, query)
+    return session.remember_shown(state, results), results
+
+
+def outputs_for(
+    bundle: Bundle, state: dict[str, Any], results: pd.DataFrame, model: str, k: float
+) -> tuple[Any, ...]:
+    """(status, cards, session, feedback list, download) for a successful request."""
+    note = errors.short_notice(results, k)
+    if model != bundle.default_model:
+        note += errors.info_html(f"Showing the {model} model's picks.")
+    return (
+        note,
+        cards.cards_html(results, feedback=True),
+        state,
+        session.session_html(state),
+        gr.update(value=export.export_csv(results, "recommendations"), visible=True),
+    )
+
+
+BLANK = ("", gr.skip(), gr.skip(), gr.update(visible=False))
+
+
+def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
+    """The tab's layout and events; returns the visit's session state and the picker."""
+    gr.Markdown(INTRO, elem_classes="intro")
+    state = gr.State(session.new_session())
+    with gr.Row(elem_classes="picker-row"):
+        picker = inputs.searchable_picker(bundle, "discover", api_name="picker_search")
+        go = gr.Button("Recommend", variant="primary", scale=0, min_width=130)
+    example_events = inputs.example_chips(picker, inputs.EXAMPLE_PICKS)
+    status = gr.HTML(js_on_load=errors.FIX_JS, elem_classes="status-box")
+    model = gr.Radio(
+        [(model_label(bundle, m), m) for m in bundle.model_names],
+        value=bundle.default_model,
+        label="Recommended by",
+        info="The same picks through another model (Compare shows them side by side).",
+        elem_classes="model-radio",
+    )
+    # -- "Bring your listening history" (ui/history_panel.py, another developer): the lead wires
+    # history_panel.build(...) into this accordion; until then it only says it is coming.
+    with gr.Accordion("Bring your listening history", open=False, elem_id="history-panel"):
+        gr.Markdown("Coming soon: start from your own Last.fm history or a listening export.")
+    with gr.Accordion("Options: how many, tags, fewer mainstream", open=False):
+        k, tags, penalty = inputs.controls(bundle)
+    feedback = gr.HTML(js_on_load=ACTION_JS, elem_classes="feedback-box")
+    result_cards = gr.HTML(js_on_load=ACTION_JS, elem_classes="cards-box")
+    download = gr.DownloadButton("Download CSV", visible=False, size="sm")
+    outputs = [status, result_cards, state, feedback, download]
+    controls = [picker, model, k, tags, penalty]
+
+    @errors.guarded(*BLANK)
+    def on_recommend(
+        picks: list[str] | None,
+        model: str,
+        k: float,
+        tags: list[str] | None,
+        penalty: float,
+        current: dict[str, Any],
+    ) -> tuple[Any, ...]:
+        updated, results = recommend(bundle, current, picks, model, k, tags, penalty)
+        return outputs_for(bundle, updated, results, model, k)
+
+    @errors.guarded(*BLANK)
+    def on_action(
+        picks: list[str] | None,
+        model: str,
+        k: float,
+        tags: list[str] | None,
+        penalty: float,
+        current: dict[str, Any],
+        evt: gr.EventData,
+    ) -> tuple[Any, ...]:
+        data = getattr(evt, "_data", None) or {}
+        changed = session.apply_action(current, data.get("action", ""), data.get("artist"))
+        updated, results = recommend(bundle, changed, picks, model, k, tags, penalty)
+        return outputs_for(bundle, updated, results, model, k)
+
+    run = {"fn": on_recommend, "inputs": [*controls, state], "outputs": outputs}
+    go.click(**run, api_name="recommend", concurrency_id="recommend")
+    hidden = {"api_visibility": "private", "concurrency_id": "recommend"}
+    model.input(**run, api_name="recommend_by_model", **hidden)
+    for event in example_events:
+        event.then(**run, api_name="recommend_example", **hidden)
+    for box in (result_cards, feedback):
+        box.click(
+            on_action,
+            [*controls, state],
+            outputs,
+            api_name="discover_feedback",
+            api_visibility="private",
+            concurrency_id="recommend",
+            show_progress="hidden",
+        )
+    status.click(
+        fix_pick, [picker], [picker], api_name="fix_pick", queue=False, show_progress="hidden"
+    ).then(**run, api_name="recommend_fixed", **hidden)
+    return state, picker
+
+
+def fix_pick(picks: list[str] | None, evt: gr.EventData) -> list[str]:
+    """A "did you mean" click: the suggestion replaces the unknown name (never fails)."""
+    data = getattr(evt, "_data", None) or {}
+    good = data.get("good")
+    if not isinstance(good, str) or not good:
+        return list(picks or [])
+    return errors.replace_pick(picks, data.get("bad"), good)

@@ -1,0 +1,72 @@
+"""The visitor's feedback for this visit: artists liked with 👍 and artists marked "not for me".
+
+A plain dict in a gr.State shared by every tab, so feedback survives new Recommend presses and
+tab changes. Artists are kept as {artist id: name}: the query gets ids (exact, no re-matching),
+the page shows names.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pandas as pd
+
+VERDICTS = ("like", "exclude")
+
+
+def new_session() -> dict[str, Any]:
+    return {"like": {}, "exclude": {}, "shown": {}}
+
+
+def remember_shown(session: dict[str, Any], results: pd.DataFrame) -> dict[str, Any]:
+    """The cards on screen (id → name), so a click on a card's button can name its artist."""
+    shown = {int(i): str(n) for i, n in zip(results["artist_id"], results["name"], strict=True)}
+    return {**session, "shown": shown}
+
+
+def apply_action(session: dict[str, Any], action: str, artist_id: object) -> dict[str, Any]:
+    """A new session after a card or list button: like / exclude move the artist into that
+    list (out of the other one); undo removes it from both. Unknown actions change nothing."""
+    try:
+        key = int(str(artist_id))
+    except ValueError:
+        return session
+    like, exclude = dict(session["like"]), dict(session["exclude"])
+    name = session["shown"].get(key) or like.get(key) or exclude.get(key) or str(key)
+    like.pop(key, None)
+    exclude.pop(key, None)
+    if action == "like":
+        like[key] = name
+    elif action == "exclude":
+        exclude[key] = name
+    elif action != "undo":
+        return session
+    return {**session, "like": like, "exclude": exclude}
+
+
+def liked_ids(session: dict[str, Any]) -> list[int]:
+    return list(session["like"])
+
+
+def excluded_ids(session: dict[str, Any]) -> list[int]:
+    return list(session["exclude"])
+
+
+def _items(entries: dict[int, str]) -> str:
+    return "".join(
+        f'<span class="fb-item">{html.escape(name)}<button data-action="undo" '
+        f'data-artist="{artist_id}" title="Undo" aria-label="Undo {html.escape(name)}">✕</button>'
+        "</span>"
+        for artist_id, name in entries.items()
+    )
+
+
+def session_html(session: dict[str, Any]) -> str:
+    """The 👍 and "not for me" lists with an undo (✕) on each; empty when there is neither."""
+    parts = []
+    if session["like"]:
+        parts.append(f'<div class="fb-row"><b>👍 Added:</b> {_items(session["like"])}</div>')
+    if session["exclude"]:
+        parts.append(f'<div class="fb-row"><b>Not for me:</b> {_items(session["exclude"])}</div>')
+    return f'<div class="feedback-list">{"".join(parts)}</div>' if parts else ""
