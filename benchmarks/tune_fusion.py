@@ -18,8 +18,12 @@ Recorded (validation; NDCG@10, NDCG niche, niche popularity lift, probe share):
               svd 0.4 / 0.6 / 0.8 (pop. 0.1, adaptive): 0.1942 / 0.1892 / 0.1822
   2 networks: softmax alone                       0.1970  0.1189  1.57  0.850
               svd 0.10, popularity 0.1            0.1989  0.1205  1.40  0.870
-              svd 0.15, popularity 0.1            0.1996  0.1205  1.41  0.888   (default)
+              svd 0.15, popularity 0.1            0.1996  0.1205  1.41  0.888
+              svd 0.15, popularity 0.05           0.1998  0.1213  1.48  0.888   (default)
+              svd 0.10, popularity 0.05           0.1989  0.1202  1.49  0.870
               svd 0.15, popularity 0.0            0.2001  0.1223  1.58  0.888   (lift > 1.5)
+  3 networks: svd 0.15, popularity 0.05           0.1995  0.1210  1.48  0.890   (no gain)
+  + clustering (weight 0.05)                      0.1927  (hurts)
               svd 0.20 / 0.25, popularity 0.1     0.1993 / 0.1984
 """
 
@@ -40,7 +44,7 @@ from recommenders.pipeline import process_data
 from recommenders.taste import probe_set, probe_share
 
 SVD_WEIGHTS = (0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.6, 0.8, 1.0)
-POPULARITY_WEIGHTS = (0.0, 0.1, 0.2, 0.3)
+POPULARITY_WEIGHTS = (0.0, 0.05, 0.1, 0.2, 0.3)
 MAX_NICHE_LIFT = 1.5
 MIN_PROBE_SHARE = 0.85
 COLUMNS = ("ndcg", "ndcg_niche", "ndcg_mainstream", "popularity_lift_niche", "probe")

@@ -32,7 +32,7 @@ class FusionConfig(ModelConfig):
     """Mixing weights (chosen on the validation split, see benchmarks/tune_fusion.py)."""
 
     svd_weight: float = 0.15  # 0 = softmax only, 1 = svd only
-    popularity_weight: float = 0.1  # standardised log-listeners subtracted (× mainstream factor)
+    popularity_weight: float = 0.05  # standardised log-listeners subtracted (× mainstream factor)
     adaptive: bool = True  # scale the popularity term down for mainstream profiles
     softmax_networks: int = 2  # averaged softmax networks (+0.002 validation NDCG for 2)
     fast_members: bool = False  # members with their fast() settings (tests, --fast builds)
