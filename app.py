@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent
 TITLE = "Last.fm artist recommender"
+MAX_UPLOAD = "100mb"  # a listening-history export (recommenders.history.MAX_UPLOAD_BYTES)
 RECOMMEND_CONCURRENCY = 2  # recommend calls take a few ms of numpy; more threads only contend
 
 
@@ -53,7 +54,9 @@ def build_demo(bundle: Bundle) -> gr.Blocks:
     from ui import clustering, compare, discover, explore, export, mcp_tools, softmax, svd
 
     export.serve_csv_files()
-    with gr.Blocks(title=TITLE) as demo:
+    # delete_cache: files a visitor uploaded or downloaded are removed within the hour (the
+    # history panel already deletes an upload as soon as it is read).
+    with gr.Blocks(title=TITLE, delete_cache=(900, 3600)) as demo:
         gr.HTML(f'<h1 class="app-title">🎧 {TITLE}</h1>')
         with gr.Tabs(elem_classes="main-tabs", overflow_behavior="wrap"):
             with gr.Tab("Discover", id="discover"):
@@ -84,7 +87,7 @@ def launch_options() -> dict[str, Any]:
     """Gradio 6 takes theme and css in launch(), not in gr.Blocks(): pass these to launch()."""
     from ui.style import CSS
 
-    return {"css": CSS, "theme": gr.themes.Soft()}
+    return {"css": CSS, "theme": gr.themes.Soft(), "max_file_size": MAX_UPLOAD}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
