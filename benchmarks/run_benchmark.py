@@ -110,12 +110,11 @@ def bundle_latency(bundle_dir: Path, requests: int = LATENCY_REQUESTS) -> dict[s
 
     bundle = recommenders.load(bundle_dir)
     rng = np.random.default_rng(0)
-    matrix = bundle.interactions.matrix
-    names = bundle.catalog["name"].to_numpy()
     queries = []
-    for row in rng.choice(bundle.interactions.n_users, requests):
-        columns = matrix[row].indices
-        queries.append(names[rng.choice(columns, min(5, len(columns)), replace=False)].tolist())
+    for row in rng.choice(bundle.n_users, requests):  # 5 artists of a random real listener
+        history = bundle.user_history(int(bundle.user_ids[row])).sort_values("artist_id")
+        names = history["name"].to_numpy()
+        queries.append(names[rng.choice(len(names), min(5, len(names)), replace=False)].tolist())
     out = {}
     for model in bundle.model_names:
         timings = []

@@ -38,7 +38,8 @@ class Explainer:
         self.by_artist = sp.csr_matrix((sp.csc_matrix(matrix) > 0).T, dtype=np.float32)
         self.listeners = np.diff(self.by_artist.indptr)
         self.top_tags = [[str(t) for t in list(ts)[:SHARED_TAGS]] for ts in tags]
-        self._tag_keys = [frozenset(t.casefold() for t in ts) for ts in self.top_tags]
+        self._folded = [[t.casefold() for t in ts] for ts in self.top_tags]
+        self._tag_keys = [frozenset(ts) for ts in self._folded]
 
     def reasons(self, liked: np.ndarray, recommended: np.ndarray) -> list[Reason]:
         """One Reason per recommended column, from the liked columns."""
@@ -75,9 +76,12 @@ class Explainer:
         best: tuple[int | None, tuple[str, ...]] = (None, ())
         if not own:
             return best
+        folded = self._folded[column]
         for other in liked.tolist():
             theirs = self._tag_keys[other]
-            shared = tuple(t for t in own if t.casefold() in theirs)
+            if theirs.isdisjoint(folded):
+                continue
+            shared = tuple(t for t, f in zip(own, folded, strict=True) if f in theirs)
             if len(shared) > len(best[1]):
                 best = (other, shared)
         return best

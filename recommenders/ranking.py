@@ -15,14 +15,15 @@ PAD = -1
 def top_k(
     scores: np.ndarray,
     k: int,
-    exclude: sp.spmatrix | None = None,
+    exclude: sp.spmatrix | np.ndarray | None = None,
     allowed: np.ndarray | None = None,
 ) -> np.ndarray:
     """(n × k) int64 column indices of each row's best candidates, best first, -1 padded.
 
     scores: (n × n_artists). exclude: (n × n_artists) sparse, a stored entry = never return that
-    column for that row (known or disliked artists). allowed: if given, the only candidate
-    columns for every row (a tag filter, applied before taking k).
+    column for that row (known or disliked artists), or a 1-D array of columns excluded for
+    every row (cheaper for one served profile). allowed: if given, the only candidate columns
+    for every row (a tag filter, applied before taking k).
     """
     values = np.array(scores, dtype=np.float64, ndmin=2)  # a copy we may mask
     n, n_columns = values.shape
@@ -31,9 +32,11 @@ def top_k(
         keep = np.zeros(n_columns, dtype=bool)
         keep[np.asarray(allowed, dtype=np.int64)] = True
         values[:, ~keep] = -np.inf
-    if exclude is not None:
+    if exclude is not None and sp.issparse(exclude):
         coo = sp.coo_matrix(exclude)
         values[coo.row, coo.col] = -np.inf
+    elif exclude is not None and len(exclude):
+        values[:, np.asarray(exclude, dtype=np.int64)] = -np.inf
     out = np.full((n, k), PAD, dtype=np.int64)
     if k <= 0 or n == 0 or n_columns == 0:
         return out

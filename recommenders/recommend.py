@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from recommenders.ranking import PAD, top_k
 
@@ -22,13 +21,6 @@ def top_columns(
     Ranking (ties → lower column first) is ``recommenders.ranking.top_k``, as in evaluation.
     """
     final = np.asarray(scores, dtype=np.float64)
-    known = None
-    if exclude is not None and len(exclude):
-        columns = np.asarray(exclude, dtype=np.int64)
-        known = sp.csr_matrix(
-            (np.ones(len(columns)), (np.zeros(len(columns), dtype=np.int64), columns)),
-            shape=(1, len(final)),
-        )
-    best = top_k(final[None, :], k, exclude=known, allowed=allowed)[0]
+    best = top_k(final[None, :], k, exclude=exclude, allowed=allowed)[0]
     best = best[best != PAD]
     return best, final[best]
