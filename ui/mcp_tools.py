@@ -24,24 +24,12 @@ import gradio as gr
 import numpy as np
 import pandas as pd
 
-from recommenders.bundle import Bundle
+from recommenders.bundle import RESULT_COLUMNS, Bundle
 from recommenders.errors import RecommenderInputError
 
 TOOL_NAMES = ("recommend_artists", "similar_artists", "artist_info", "search_artists")
 MAX_SEARCH = 50
-RESULT_FIELDS = (
-    "rank",
-    "artist_id",
-    "name",
-    "score",
-    "explanation",
-    "listeners",
-    "plays",
-    "tags",
-    "spotify_genres",
-    "lastfm_url",
-    "spotify_url",
-)
+RESULT_FIELDS = tuple(c for c in RESULT_COLUMNS if c != "image_url")
 INFO_FIELDS = (
     "artist_id",
     "name",
