@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -65,20 +65,30 @@ def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 90.0) ->
 
 @contextmanager
 def running_app(
-    bundle_dir: Path, log_path: Path | None = None, script: Path = ROOT / "app.py"
+    bundle_dir: Path,
+    log_path: Path | None = None,
+    script: Path = ROOT / "app.py",
+    *,
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[str, float, int]]:
     """Start `python app.py --artifacts bundle_dir` (or another ``script`` taking the same
-    arguments) on a free port; yields (url, start seconds, pid) and stops the process after."""
+    arguments) on a free port; yields (url, start seconds, pid) and stops the process after.
+    ``env``: extra environment variables for the app (e.g. GRADIO_TEMP_DIR), over os.environ."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"}
+    environment = {
+        **os.environ,
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "PYTHONUNBUFFERED": "1",
+        **(env or {}),
+    }
     process = subprocess.Popen(
         [sys.executable, str(script), "--artifacts", str(bundle_dir), "--port", str(port)],
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env=env,
+        env=environment,
     )
     try:
         seconds = wait_for_http(url, process)

@@ -13,7 +13,7 @@ import gradio as gr
 import pandas as pd
 
 from recommenders.bundle import Bundle
-from ui import cards, errors, export, inputs, session
+from ui import cards, errors, export, history_panel, inputs, session
 
 INTRO = (
     "**Find artists you'll like.** Type a few artists you enjoy (or click an example) and get "
@@ -49,6 +49,7 @@ def recommend(
         penalty,
         exclude=session.excluded_ids(state),
         extra_liked=session.liked_ids(state),
+        plays=session.history_plays(state),
     )
     results = bundle.recommend(model, query)
     return session.remember_shown(state, results), results
@@ -89,10 +90,9 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
         info="The same picks through another model (Compare shows them side by side).",
         elem_classes="model-radio",
     )
-    # -- "Bring your listening history" (ui/history_panel.py, another developer): the lead wires
-    # history_panel.build(...) into this accordion; until then it only says it is coming.
+    # -- "Bring your listening history" (ui/history_panel.py): fills the picker and presses `go`.
     with gr.Accordion("Bring your listening history", open=False, elem_id="history-panel"):
-        gr.Markdown("Coming soon: start from your own Last.fm history or a listening export.")
+        history_panel.build(bundle, picker, state, status, go)
     with gr.Accordion("Options: how many, tags, fewer mainstream", open=False):
         k, tags, penalty = inputs.controls(bundle)
     feedback = gr.HTML(js_on_load=ACTION_JS, elem_classes="feedback-box")

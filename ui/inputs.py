@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable
+import statistics
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import gradio as gr
@@ -195,9 +196,12 @@ def make_query(
     penalty: float,
     exclude: Iterable[str | int] = (),
     extra_liked: Iterable[int] = (),
+    plays: Mapping[str, float] | None = None,
 ) -> RecQuery:
     """One validated query from the shared controls (an input error if something is wrong).
-    ``extra_liked``: artist ids the visitor gave a 👍, added to the picks."""
+    ``extra_liked``: artist ids the visitor gave a 👍, added to the picks. ``plays``: play counts
+    by picked name from a listening history; picks and 👍 artists without one get the median
+    count, so an artist added by hand weighs like a typical artist of the history."""
     common = {"k": k, "tags": tags, "popularity_penalty": penalty, "exclude": list(exclude)}
     if source == SOURCE_USER:
         if user_id is None or not str(user_id).strip():
@@ -209,4 +213,8 @@ def make_query(
         raise RecommenderInputError(
             "Pick at least one artist first (type a name, e.g. 'Radiohead', and press Enter)."
         )
+    if plays:
+        typical = statistics.median(plays.values())
+        weights = {n: plays.get(n, typical) if isinstance(n, str) else typical for n in names}
+        return RecQuery.of(liked=weights, **common)
     return RecQuery.of(liked=names, **common)

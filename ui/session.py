@@ -1,4 +1,5 @@
-"""The visitor's feedback for this visit: artists liked with 👍 and artists marked "not for me".
+"""The visitor's feedback for this visit: artists liked with 👍 and artists marked "not for me",
+and the play counts of an uploaded listening history (kept only in memory, for this visit).
 
 A plain dict in a gr.State shared by every tab, so feedback survives new Recommend presses and
 tab changes. Artists are kept as {artist id: name}: the query gets ids (exact, no re-matching),
@@ -8,6 +9,7 @@ the page shows names.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -16,7 +18,7 @@ VERDICTS = ("like", "exclude")
 
 
 def new_session() -> dict[str, Any]:
-    return {"like": {}, "exclude": {}, "shown": {}}
+    return {"like": {}, "exclude": {}, "shown": {}, "history": {}}
 
 
 def remember_shown(session: dict[str, Any], results: pd.DataFrame) -> dict[str, Any]:
@@ -43,6 +45,17 @@ def apply_action(session: dict[str, Any], action: str, artist_id: object) -> dic
     elif action != "undo":
         return session
     return {**session, "like": like, "exclude": exclude}
+
+
+def with_history(session: dict[str, Any], plays: Mapping[str, int]) -> dict[str, Any]:
+    """A new session whose picks are weighted by ``plays`` ({catalog name: plays}); replaces any
+    earlier history, so a second upload never mixes two people's counts."""
+    return {**session, "history": {str(name): int(n) for name, n in plays.items()}}
+
+
+def history_plays(session: dict[str, Any]) -> dict[str, int]:
+    """{catalog name: plays} of the visit's history ({} without one): the picks' weights."""
+    return dict(session.get("history") or {})
 
 
 def liked_ids(session: dict[str, Any]) -> list[int]:
