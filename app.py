@@ -59,7 +59,7 @@ def build_demo(bundle: Bundle) -> gr.Blocks:
     with gr.Blocks(title=TITLE, delete_cache=(900, 3600)) as demo:
         gr.HTML(f'<h1 class="app-title">🎧 {TITLE}</h1>')
         with gr.Tabs(elem_classes="main-tabs", overflow_behavior="wrap"):
-            with gr.Tab("Discover", id="discover"):
+            with gr.Tab("Discover", id="discover", elem_id="discover-tab"):
                 state, _picker = discover.build(bundle)
             with gr.Tab("Compare", id="compare"):
                 compare.build(bundle, state)

@@ -8,8 +8,11 @@ Starts `python app.py --artifacts ...` on a free port (127.0.0.1), measures the 
 HTTP 200, the bytes of GET / (raw and gzip) and the resident memory after a warm-up (psutil, with
 children), then for each load generator and each level runs that many clients in threads, each
 sending ``--requests`` calls to the recommend endpoint (bounded by ``--max-seconds``), and prints
-markdown tables. With ``--peer-noop`` the same load hits benchmarks/noop_app.py. Targets: zero
+markdown tables. With ``--peer-noop`` the same load hits benchmarks/noop_app.py and the ratios
+app / no-op of server CPU per request and of p50 are printed (targets ≤ 1.5×). Targets: zero
 errors, p50 ≤ 300 ms, p95 ≤ 1 s, start ≤ 10 s, RSS ≤ 1.5 GB, RSS growth ≤ 10% after warm-up.
+Start-up against a bare Gradio app (median of several alternating starts):
+benchmarks/startup_time.py.
 """
 
 from __future__ import annotations
@@ -210,6 +213,16 @@ def run_server(
     return facts, levels
 
 
+def print_ratios(app: list[dict[str, object]], floor: list[dict[str, object]]) -> None:
+    """App / no-op ratios per level, measured in the same run (targets ≤ 1.5×)."""
+    print("\n| load generator | clients | server CPU ms/req app / no-op | p50 app / no-op |")
+    print("|---|---|---|---|")
+    for mine, bare in zip(app, floor, strict=True):
+        cpu = float(mine["cpu_ms"]) / max(float(bare["cpu_ms"]), 1e-9)
+        p50 = float(mine["p50"]) / float(bare["p50"])
+        print(f"| {mine['kind']} | {mine['clients']} | {cpu:.2f}× | {p50:.2f}× |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--artifacts", type=Path, default=ROOT / "artifacts", help="bundle")
@@ -267,12 +280,14 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"| {name} | {level['kind']} | {level['clients']} | {level['sent']} | "
                 f"{len(level['errors'])} | {level['p50']:.0f} | {level['p95']:.0f} | "
-                f"{level['p99']:.0f} | {level['throughput']:.1f} | {level['cpu_ms']:.0f} | "
+                f"{level['p99']:.0f} | {level['throughput']:.1f} | {level['cpu_ms']:.1f} | "
                 f"{level['rss']:.0f} ({growth:+.1f}%) |"
             )
             failed |= bool(level["errors"])
             for message in level["errors"][:3]:
                 print(f"error: {message}", file=sys.stderr)
+    if "no-op Gradio app" in results:
+        print_ratios(results["app"][1], results["no-op Gradio app"][1])
     for name, (server_facts, _levels) in results.items():
         if "soak" in server_facts:
             rss = server_facts["soak"]

@@ -301,7 +301,9 @@ class Bundle:
         ]
         table["rank"] = np.arange(1, len(columns) + 1)
         table["score"] = np.asarray(scores, dtype=np.float64)
-        return pd.DataFrame(table, columns=RESULT_COLUMNS)
+        if table.keys() >= set(RESULT_COLUMNS):  # in order, freshly made: no reindex, no copy
+            return pd.DataFrame({c: table[c] for c in RESULT_COLUMNS}, copy=False)
+        return pd.DataFrame(table, columns=RESULT_COLUMNS)  # an older catalog: missing as NaN
 
     @cached_property
     def _result_columns(self) -> dict[str, np.ndarray]:

@@ -58,20 +58,27 @@ def recommend(
 def outputs_for(
     bundle: Bundle, state: dict[str, Any], results: pd.DataFrame, model: str, k: float
 ) -> tuple[Any, ...]:
-    """(status, cards, session, feedback list, download) for a successful request."""
+    """(status, cards, session, feedback list, download) for a successful request.
+
+    Plain values only, sent as they are (the events run with postprocess=False): a gr.update or
+    gr.skip() makes Gradio build a new component and its config, and each postprocessed output
+    costs a trip to a worker thread; together more than the recommendation itself. The download
+    button is shown by CSS (ui.style) only while the cards box holds cards."""
     note = errors.short_notice(results, k)
     if model != bundle.default_model:
         note += errors.info_html(f"Showing the {model} model's picks.")
+    rows = cards.records(results)  # once for the cards and the CSV
     return (
         note,
-        cards.cards_html(results, feedback=True),
+        cards.cards_html(results, feedback=True, rows=rows),
         state,
         session.session_html(state),
-        gr.update(value=export.export_csv(results, "recommendations"), visible=True),
+        export.file_data(export.export_csv(results, "recommendations", rows=rows)),
     )
 
 
-BLANK = ("", gr.skip(), gr.skip(), gr.update(visible=False))
+# On an input error: no cards (so the CSS hides the download button), the rest unchanged.
+BLANK = ("", gr.skip(), gr.skip(), gr.skip())
 
 
 def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
@@ -97,7 +104,7 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
         k, tags, penalty = inputs.controls(bundle)
     feedback = gr.HTML(js_on_load=ACTION_JS, elem_classes="feedback-box")
     result_cards = gr.HTML(js_on_load=ACTION_JS, elem_classes="cards-box")
-    download = gr.DownloadButton("Download CSV", visible=False, size="sm")
+    download = gr.DownloadButton("Download CSV", size="sm", elem_id="discover-csv")
     outputs = [status, result_cards, state, feedback, download]
     controls = [picker, model, k, tags, penalty]
 
@@ -128,7 +135,12 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
         updated, results = recommend(bundle, changed, picks, model, k, tags, penalty)
         return outputs_for(bundle, updated, results, model, k)
 
-    run = {"fn": on_recommend, "inputs": [*controls, state], "outputs": outputs}
+    run = {
+        "fn": on_recommend,
+        "inputs": [*controls, state],
+        "outputs": outputs,
+        "postprocess": False,
+    }
     go.click(**run, api_name="recommend", concurrency_id="recommend")
     hidden = {"api_visibility": "private", "concurrency_id": "recommend"}
     model.input(**run, api_name="recommend_by_model", **hidden)
@@ -141,6 +153,7 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
             outputs,
             api_name="discover_feedback",
             api_visibility="private",
+            postprocess=False,
             concurrency_id="recommend",
             show_progress="hidden",
         )

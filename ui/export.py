@@ -24,17 +24,22 @@ def serve_csv_files() -> None:
     gr.set_static_paths([CSV_DIR])
 
 
-def export_csv(results: pd.DataFrame, stem: str) -> str:
+def export_csv(results: pd.DataFrame, stem: str, rows: list[dict] | None = None) -> str:
     """Write the results as CSV (lists joined by '|') and return the file's path.
 
     Files are named by their content's hash in one folder, so repeated requests reuse a file
     instead of leaving a new temporary folder behind on every click. Written with the csv module:
-    pandas' writer costs more than the whole recommendation for ten rows.
+    pandas' writer costs more than the whole recommendation for ten rows. ``rows``: the table
+    as ``ui.cards.records`` gives it, when the caller has it already.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(results.columns)
-    for row in results.itertuples(index=False):
+    if rows is not None:
+        values = [tuple(row.values()) for row in rows]
+    else:  # column lists: itertuples costs 3× more
+        values = list(zip(*(results[c].tolist() for c in results.columns), strict=True))
+    for row in values:
         writer.writerow(
             "|".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else _cell(v)
             for v in row
@@ -48,6 +53,12 @@ def export_csv(results: pd.DataFrame, stem: str) -> str:
         partial.write_text(text, encoding="utf-8")
         os.replace(partial, path)
     return str(path)
+
+
+def file_data(path: str) -> dict[str, object]:
+    """A CSV path as a DownloadButton sends it (what its postprocess makes), for events that
+    skip Gradio's postprocessing."""
+    return {"path": path, "orig_name": Path(path).name, "meta": {"_type": "gradio.FileData"}}
 
 
 def _cell(value: object) -> object:

@@ -60,6 +60,8 @@ CSS = """
 .readable-table table, .readable-table td, .readable-table th {
   font-family: var(--font) !important; }
 .readable-table th { white-space: normal !important; }
+/* Discover's CSV button shows only beside cards (no gr.update per request: ui.discover) */
+#discover-tab:not(:has(.cards-box .card-grid)) #discover-csv { display: none !important; }
 .footer-note p { font-size: 0.85em; color: var(--body-text-color-subdued); }
 @media (max-width: 640px) {
   .picker-row, .stack-on-phone { flex-direction: column !important; }
