@@ -32,9 +32,6 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.cluster import KMeans
-from sklearn.decomposition import TruncatedSVD
-from sklearn.metrics import silhouette_score
 
 from recommenders.errors import RecommenderInputError
 from recommenders.interactions import Interactions
@@ -104,6 +101,8 @@ class ClusteringModel(Recommender[ClusteringConfig]):
             self.idf_ = np.ones(n_artists, dtype=np.float32)
         x = self._represent(interactions.matrix)
         d = max(1, min(cfg.n_components, n_users - 1, n_artists - 1))
+        from sklearn.decomposition import TruncatedSVD  # fitting only: serving starts faster
+
         svd = TruncatedSVD(n_components=d, algorithm="arpack", random_state=cfg.seed)
         z = _unit_dense(svd.fit_transform(x).astype(np.float32))
         self.components_ = svd.components_.astype(np.float32)  # (d × n_artists)
@@ -201,6 +200,8 @@ class ClusteringModel(Recommender[ClusteringConfig]):
         return _unit_rows(sp.csr_matrix(matrix, dtype=np.float32) @ sp.diags(self.idf_))
 
     def _kmeans(self, z: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        from sklearn.cluster import KMeans
+
         km = KMeans(n_clusters=k, n_init=self.config.n_init, random_state=self.config.seed)
         km.fit(z)
         return km.labels_, km.cluster_centers_
@@ -211,6 +212,9 @@ class ClusteringModel(Recommender[ClusteringConfig]):
         Silhouette uses the Euclidean distance between unit rows (a monotone function of the
         cosine distance), computed once and reused for every k.
         """
+        from sklearn.cluster import KMeans
+        from sklearn.metrics import silhouette_score
+
         n = z.shape[0]
         grid = sorted({k for k in self.config.k_grid if k < n})
         dist = np.sqrt(np.maximum(2.0 - 2.0 * (z @ z.T), 0.0)).astype(np.float64)
