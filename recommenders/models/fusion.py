@@ -134,9 +134,13 @@ def _popularity_z(interactions: Interactions) -> np.ndarray:
 
 
 def _row_z(scores: np.ndarray) -> np.ndarray:
-    """Each row standardised over its finite entries; non-finite entries stay -inf."""
+    """Each row standardised over its finite entries; non-finite entries become -inf."""
     scores = np.asarray(scores, dtype=np.float64)
     finite = np.isfinite(scores)
+    if finite.all():  # the usual case: plain mean and std (nan-aware versions cost 3x)
+        mean = scores.mean(axis=1, keepdims=True)
+        std = scores.std(axis=1, keepdims=True)
+        return (scores - mean) / np.where(std > 0, std, 1.0)
     safe = np.where(finite, scores, np.nan)
     mean = np.nanmean(safe, axis=1, keepdims=True)
     std = np.nanstd(safe, axis=1, keepdims=True)
