@@ -12,6 +12,8 @@ from typing import Any
 
 from huggingface_hub import ModelCard, ModelCardData
 
+from recommenders.models import DEFAULT_MODEL_ORDER
+
 LIBRARY_NAME = "lastfm-recommenders"
 TAGS = [
     "recommender-system",
@@ -84,7 +86,7 @@ def build_model_card(manifest: dict[str, Any], repo_id: str | None = None) -> Mo
             "settings JSON).",
             _license_section(),
             _models_section(names),
-            _usage_section(repo_id or "user/repo", manifest.get("default_model") or names[0]),
+            _usage_section(repo_id or "user/repo", _default_model(manifest, names)),
             _training_section(manifest),
             _evaluation_section(manifest),
             _limitations_section(),
@@ -92,6 +94,12 @@ def build_model_card(manifest: dict[str, Any], repo_id: str | None = None) -> Mo
         ]
     )
     return ModelCard(f"---\n{data.to_yaml()}\n---\n\n{body}\n")
+
+
+def _default_model(manifest: dict[str, Any], names: list[str]) -> str:
+    """The model the bundle serves by default (older manifests do not record it)."""
+    recorded = manifest.get("default_model")
+    return recorded or next((m for m in DEFAULT_MODEL_ORDER if m in names), names[0])
 
 
 def _license_section() -> str:
