@@ -30,9 +30,7 @@ def main(argv: list[str]) -> int:
     except (BundleError, RecommenderInputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    model = "softmax" if "softmax" in bundle.model_names else bundle.model_names[0]
-    if model != "softmax":
-        print(f"(this bundle has no softmax model; using {model!r})")
+    model = bundle.default_model  # what the app serves; any of bundle.model_names works
 
     picks = bundle.recommend(model, liked=LIKED, k=10)
     print(f"Top 10 from {model!r} for someone who likes {' + '.join(LIKED)}:")

@@ -418,7 +418,7 @@ def test_example_script_prints_ten_recommendations_and_similar_artists(real_bund
     out = capsys.readouterr().out
     top, similar = out.split("Artists similar to Radiohead")
     bundle = recommenders.load(real_bundle)
-    model = "softmax" if "softmax" in bundle.model_names else bundle.model_names[0]
+    model = bundle.default_model
     for name in bundle.recommend(model, liked=["Radiohead", "Muse"], k=10)["name"]:
         assert name in top
     for name in bundle.similar_artists(model, "Radiohead", k=10)["name"]:
