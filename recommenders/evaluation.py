@@ -156,8 +156,10 @@ def evaluate_model(
     seeds: tuple[int, ...] = (0, 1, 2),
     k: int = 10,
     catalog: pd.DataFrame | None = None,
+    keep: list | None = None,
 ) -> dict[str, object]:
     """Fit a fresh model per seed's split and evaluate it; returns per-seed and mean metrics.
+    ``keep``, when given, receives each seed's fitted model (for models built on it).
 
     ``make_model`` builds an unfitted model (with a ``fit(Interactions)`` and ``score``). With
     ``catalog``, the tag metrics and the probe share are included (see ``evaluate_scorer``); the
@@ -173,6 +175,8 @@ def evaluate_model(
         metrics = evaluate_scorer(model.score, split, k, catalog=catalog)
         metrics["fit_seconds"] = fit_seconds
         runs.append({"seed": seed, **metrics})
+        if keep is not None:
+            keep.append(model)
     names = [m for m in runs[0] if m not in ("seed", "fit_seconds")]
     mean = {m: _mean([r[m] for r in runs]) for m in [*names, "fit_seconds"]}
     std = {m: _std([r[m] for r in runs]) for m in names}

@@ -125,15 +125,18 @@ def build(
         bar = stage(
             f"evaluate: {len(config.models)} models × {len(seeds)} seeds", len(config.models)
         )
+        per_seed: dict[str, list] = {}  # fitted models other models reuse, one per seed
+        reused = {r for name in config.models for r in model_class(name).reuses}
         for name in config.models:
             t = time.perf_counter()
-            model_config = config.model_config(name)
+            per_seed[name] = []
             metrics[name] = evaluate_model(
-                lambda name=name, c=model_config: model_class(name)(c),
+                _maker(name, config.model_config(name), per_seed),
                 processed.interactions,
                 seeds=seeds,
                 k=config.k,
                 catalog=processed.catalog,
+                keep=per_seed[name] if name in reused else None,
             )
             timings[f"evaluate_{name}"] = time.perf_counter() - t
             bar.update()
@@ -142,7 +145,8 @@ def build(
     bar = stage("fit on all data", len(config.models))
     for name in config.models:
         t = time.perf_counter()
-        fitted[name] = model_class(name)(config.model_config(name)).fit(processed.interactions)
+        fitted[name] = _new_model(name, config.model_config(name), fitted)
+        fitted[name].fit(processed.interactions)
         timings[f"fit_{name}"] = time.perf_counter() - t
         bar.update()
 
@@ -169,6 +173,19 @@ def build(
     manifest = write_bundle(out, contents)
     bar.update()
     return manifest
+
+
+def _new_model(name: str, model_config: ModelConfig, fitted: dict[str, Any]) -> Any:
+    """An unfitted model, handed the already fitted models it reuses (if any)."""
+    cls = model_class(name)
+    given = {r: fitted[r] for r in cls.reuses if r in fitted}
+    return cls(model_config, prefitted=given) if given else cls(model_config)
+
+
+def _maker(name: str, model_config: ModelConfig, per_seed: dict[str, list]) -> Any:
+    """make_model for evaluate_model: each call takes the next seed's reused fits, in order."""
+    queues = {r: iter(per_seed[r]) for r in model_class(name).reuses if per_seed.get(r)}
+    return lambda: _new_model(name, model_config, {r: next(q) for r, q in queues.items()})
 
 
 def build_if_missing(out: Path, data_dir: Path, say: Callable[[str], Any] = print) -> Path:

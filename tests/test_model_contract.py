@@ -107,3 +107,19 @@ def test_profiles_with_the_wrong_width_are_refused(fitted):
     _, model = fitted
     with pytest.raises(ValueError, match="columns"):
         model.score(sp.csr_matrix((1, 7), dtype=np.float32))
+
+
+def test_fusion_reuses_a_prefitted_member_only_when_its_settings_match(interactions):
+    from recommenders.models.fusion import FusionConfig, FusionModel
+    from recommenders.models.svd import SVDConfig, SVDModel
+
+    config = FusionConfig.fast().with_seed(3)
+    same = SVDModel(SVDConfig.fast().with_seed(3)).fit(interactions)
+    other = SVDModel(SVDConfig.fast().with_seed(4)).fit(interactions)
+    reused = FusionModel(config, prefitted={"svd": same}).fit(interactions)
+    refitted = FusionModel(config, prefitted={"svd": other}).fit(interactions)
+    fresh = FusionModel(config).fit(interactions)
+    assert reused.members_["svd"] is same and refitted.members_["svd"] is not other
+    profiles = interactions.matrix[:5]
+    np.testing.assert_array_equal(reused.score(profiles), fresh.score(profiles))
+    np.testing.assert_array_equal(refitted.score(profiles), fresh.score(profiles))

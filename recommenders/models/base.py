@@ -74,6 +74,9 @@ class Recommender(ABC, Generic[ConfigT]):
 
     name: ClassVar[str]
     Config: ClassVar[type[ModelConfig]]
+    # Models built from other models' fits list them here; the build then hands over the fitted
+    # ones (``prefitted=``) instead of fitting them twice (see FusionModel).
+    reuses: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, config: ConfigT | None = None) -> None:
         self.config = config if config is not None else self.Config()

@@ -12,6 +12,7 @@ the correction at full strength. The weights were chosen on the validation split
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
@@ -52,11 +53,19 @@ class FusionConfig(ModelConfig):
 class FusionModel(Recommender[FusionConfig]):
     name = "fusion"
     Config = FusionConfig
+    reuses = ("svd",)  # the build's own SVD has the same settings: no second fit
 
-    def __init__(self, config: FusionConfig | None = None) -> None:
+    def __init__(
+        self,
+        config: FusionConfig | None = None,
+        prefitted: Mapping[str, Recommender] | None = None,
+    ) -> None:
+        """prefitted: members already fitted on the same interactions; one is used only when
+        its config is exactly the one this fusion would fit (same settings, same seed)."""
         super().__init__(config)
         self.members_: dict[str, Recommender] = {}
         self.popularity_z_: np.ndarray | None = None
+        self._prefitted = dict(prefitted or {})
 
     @classmethod
     def from_members(
@@ -78,8 +87,13 @@ class FusionModel(Recommender[FusionConfig]):
         self.members_ = {}
         for name, member_class in MEMBERS.items():
             config = member_class.Config.fast() if self.config.fast_members else configs[name]
-            member = member_class(config.with_seed(self.config.seed))
-            self.members_[name] = member.fit(interactions)
+            config = config.with_seed(self.config.seed)
+            given = self._prefitted.get(name)
+            if given is not None and given.config == config and given.n_artists_ == self.n_artists_:
+                self.members_[name] = given
+            else:
+                self.members_[name] = member_class(config).fit(interactions)
+        self._prefitted = {}
         self.popularity_z_ = _popularity_z(interactions)
         return self
 
