@@ -76,16 +76,18 @@ def add_search(
     fixture: str | None = None,
     status: int = 200,
     headers: dict[str, str] | None = None,
-    body: Exception | None = None,
+    body: Exception | str | None = None,
 ) -> None:
-    """Register one answer to GET /v1/search?q=artist:"<artist>"&type=artist&limit=10."""
+    """Register one answer to GET /v1/search?q=artist:"<artist>"&type=artist&limit=10.
+
+    body: an exception to raise, or a raw (e.g. garbled) text body, instead of a fixture."""
     match = [
         matchers.query_param_matcher(
             {"q": f'artist:"{artist}"', "type": "artist", "limit": "10"}, strict_match=False
         )
     ]
     if body is not None:
-        rsps.add(responses.GET, SEARCH, body=body, match=match)
+        rsps.add(responses.GET, SEARCH, body=body, status=status, match=match)
     else:
         rsps.add(
             responses.GET,
@@ -420,6 +422,141 @@ def test_no_credentials_means_seed_only(small_data, cache_dir, caplog) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# failures of the token endpoint, broken bodies, refusals and spotipy's logging
+
+
+@pytest.mark.parametrize(
+    ("failure", "sleeps_expected"),
+    [
+        ({"body": "upstream connect error", "status": 503}, None),
+        ({"json": {"error": "server_error"}, "status": 500}, None),
+        (
+            {"json": {"error": "rate_limited"}, "status": 429, "headers": {"Retry-After": "3"}},
+            [3.0],
+        ),
+        ({"body": requests.exceptions.ReadTimeout("token read timed out")}, None),
+        ({"body": requests.exceptions.ConnectionError("no route")}, None),
+        ({"body": "<html>garbled", "status": 200}, None),
+    ],
+    ids=["503", "500", "429", "timeout", "connection", "garbled-200"],
+)
+def test_transient_token_failure_backs_off_and_continues(
+    small_data, cache_dir, caplog, failure: dict[str, Any], sleeps_expected
+) -> None:
+    caplog.set_level(logging.INFO)
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
+        rsps.add(responses.POST, TOKEN, **failure)
+        rsps.add(responses.POST, TOKEN, json=load_fixture("token.json"))
+        add_search(rsps, "Muse", "search_muse.json")
+        sleeps: list[float] = []
+        enriched = run_live(small_data, cache_dir, names_of("Muse"), sleeps)
+    if sleeps_expected is None:
+        assert len(sleeps) == 1 and 0.5 <= sleeps[0] <= 1.0  # jittered first backoff
+    else:
+        assert sleeps == sleeps_expected  # the token endpoint's Retry-After
+    assert enriched.iloc[0]["spotify_source"] == "api"
+    assert our_warnings(caplog) == []
+
+
+def test_token_endpoint_down_is_unreachable_not_bad_credentials(small_data, cache_dir, caplog):
+    caplog.set_level(logging.INFO)
+    with responses.RequestsMock() as rsps:
+        rsps.add(responses.POST, TOKEN, json={"error": "server_error"}, status=503)
+        enriched = run_live(
+            small_data, cache_dir, names_of("Muse", "Kai", "Zzyzx", "Seeded Only"), []
+        )
+        attempts = len(rsps.calls)
+    policy = spotify.RetryPolicy()
+    assert attempts == policy.max_consecutive_failures * (policy.max_retries + 1)
+    warnings = our_warnings(caplog)
+    assert len(warnings) == 1
+    assert "unreachable" in warnings[0] and "503" in warnings[0]
+    assert "credentials" not in warnings[0]
+    assert enriched["spotify_source"].tolist()[0] == "seed"
+    assert spotify.Cache(cache_dir).read() == {}
+
+
+def test_token_429_longer_than_the_policy_stops_as_rate_limit(small_data, cache_dir, caplog):
+    caplog.set_level(logging.INFO)
+    with responses.RequestsMock() as rsps:
+        rsps.add(responses.POST, TOKEN, status=429, headers={"Retry-After": "3600"})
+        sleeps: list[float] = []
+        run_live(small_data, cache_dir, names_of("Muse", "Kai"), sleeps)
+        assert len(rsps.calls) == 1
+    assert sleeps == []
+    warnings = our_warnings(caplog)
+    assert len(warnings) == 1 and "3600" in warnings[0] and "credentials" not in warnings[0]
+
+
+def test_token_401_is_rejected_credentials(small_data, cache_dir, caplog) -> None:
+    caplog.set_level(logging.INFO)
+    with responses.RequestsMock() as rsps:
+        rsps.add(responses.POST, TOKEN, json={"error": "invalid_client"}, status=401)
+        sleeps: list[float] = []
+        run_live(small_data, cache_dir, names_of("Muse", "Kai"), sleeps)
+        assert len(rsps.calls) == 1
+    assert sleeps == []
+    warnings = our_warnings(caplog)
+    assert len(warnings) == 1 and "rejected the client credentials" in warnings[0]
+    assert "SPOTIPY_CLIENT_SECRET" in warnings[0] and "test-secret" not in warnings[0]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        requests.exceptions.ChunkedEncodingError("connection broken: incomplete read"),
+        requests.exceptions.ContentDecodingError("incorrect header check"),
+        requests.exceptions.TooManyRedirects("exceeded 30 redirects"),
+        "<html>garbled 200 body",
+    ],
+    ids=["chunked", "content-decoding", "any-request-exception", "garbled-200"],
+)
+def test_broken_response_is_retried_then_the_artist_skipped(api, small_data, cache_dir, body):
+    add_search(api, "Seeded Only", body=body)  # repeats for every retry
+    add_search(api, "Muse", "search_muse.json")
+    names = names_of("Seeded Only", "Muse")
+    sleeps: list[float] = []
+    enriched = run_live(small_data, cache_dir, names, sleeps)
+    assert searched(api) == ['artist:"Seeded Only"'] * 5 + ['artist:"Muse"']
+    assert len(sleeps) == spotify.RetryPolicy().max_retries
+    assert set(spotify.Cache(cache_dir).read()) == {"Muse"}  # nothing recorded: retried next run
+    assert row(enriched, "Seeded Only", names)["spotify_source"] == "seed"
+
+
+def test_search_403_stops_as_forbidden_not_unreachable(api, small_data, cache_dir, caplog):
+    caplog.set_level(logging.INFO)
+    forbidden = {"error": {"status": 403, "message": "Forbidden"}}
+    api.add(responses.GET, SEARCH, json=forbidden, status=403)
+    sleeps: list[float] = []
+    enriched = run_live(small_data, cache_dir, names_of("Muse", "Kai", "Zzyzx"), sleeps)
+    assert searched(api) == ['artist:"Muse"']  # no retry, no further artist
+    assert sleeps == []
+    warnings = our_warnings(caplog)
+    assert len(warnings) == 1
+    assert "403 Forbidden" in warnings[0] and "not allowed" in warnings[0]
+    assert "unreachable" not in warnings[0]
+    assert enriched["spotify_source"].tolist()[0] == "seed"
+
+
+def test_spotipy_logs_neither_errors_nor_the_secret(api, small_data, cache_dir, caplog, capfd):
+    import base64
+
+    caplog.set_level(logging.DEBUG)
+    add_search(api, "Muse", "error_429.json", status=429, headers={"Retry-After": "1"})
+    add_search(api, "Muse", "search_muse.json")
+    add_search(api, "Kai", status=403)
+    enriched = run_live(small_data, cache_dir, names_of("Muse", "Kai"), [])
+    assert enriched.iloc[0]["spotify_source"] == "api"
+    assert not [r for r in caplog.records if r.name.startswith("spotipy") and r.levelno >= 40]
+    secret_forms = ["test-secret", base64.b64encode(b"test-id:test-secret").decode()]
+    captured = capfd.readouterr()
+    texts = [caplog.text, captured.out, captured.err, *(r.getMessage() for r in caplog.records)]
+    for form in secret_forms:
+        assert not [text for text in texts if form in text], form
+    assert any("403 Forbidden" in r.getMessage() for r in caplog.records)  # ours, at WARNING
+
+
+# ---------------------------------------------------------------------------------------------
 # cache: resume, torn lines, crashes
 
 
@@ -432,7 +569,7 @@ class FakeClient:
 
     def search(self, q: str, type: str, limit: int) -> dict[str, Any]:
         if self.crash_after is not None and len(self.searched) >= self.crash_after:
-            raise RuntimeError("process killed")
+            raise KeyboardInterrupt("process killed")  # an interrupt, like Ctrl-C
         name = q.removeprefix('artist:"').removesuffix('"')
         self.searched.append(name)
         item = {
@@ -482,7 +619,7 @@ def test_torn_last_line_is_ignored_and_cut_before_appending(small_data, cache_di
 def test_records_survive_a_crash_and_only_the_rest_is_fetched(small_data, cache_dir) -> None:
     names = names_of(*[f"Band {i}" for i in range(7)])
     crashing = FakeClient(crash_after=4)
-    with pytest.raises(RuntimeError, match="killed"):
+    with pytest.raises(KeyboardInterrupt):
         spotify.enrich(names, small_data, cache_dir, client=crashing)
     assert set(spotify.Cache(cache_dir).read()) == {f"Band {i}" for i in range(4)}
 
@@ -550,3 +687,15 @@ def test_live_match_that_disagrees_with_tags_shows_nothing(small_data, cache_dir
     assert band["spotify_genres"] == [] and pd.isna(band["spotify_image_url"])
     cov = spotify.coverage(enriched, pd.DataFrame({"artist_id": [1, 2, 2]}))
     assert (cov["artists_matched"], cov["artists_ambiguous"], cov["rows_ambiguous"]) == (1, 1, 2)
+
+
+def test_an_unexpected_token_answer_never_stops_the_build(small_data, cache_dir, caplog):
+    """A 200 from the token endpoint without its documented fields: warn, seed only, go on."""
+    caplog.set_level(logging.INFO)
+    with responses.RequestsMock() as rsps:
+        rsps.add(responses.POST, TOKEN, json={"token_type": "Bearer"})  # no access_token, expiry
+        enriched = run_live(small_data, cache_dir, names_of("Muse", "Kai"), [])
+    warnings = our_warnings(caplog)
+    assert len(warnings) == 1 and "unexpected answer" in warnings[0]
+    assert "test-secret" not in warnings[0]
+    assert len(enriched) == 2 and spotify.Cache(cache_dir).read() == {}

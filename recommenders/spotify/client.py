@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,13 +15,16 @@ import requests
 logger = logging.getLogger("recommenders.spotify")
 
 Sleep = Callable[[float], None]
+# spotipy's package logger and the two modules that log requests (and their headers).
+SPOTIPY_LOGGERS = ("spotipy", "spotipy.client", "spotipy.oauth2")
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
     """How hard to insist on one API call before giving up on that artist.
 
-    max_retries: retries after the first attempt (429, 5xx, timeouts, connection errors).
+    max_retries: retries after the first attempt (429, 5xx, timeouts, network errors, unreadable
+        bodies), whether the API or the token endpoint failed.
     base_delay / max_delay: exponential backoff bounds in seconds, with full jitter.
     max_retry_after: a 429 asking to wait longer than this stops the live step for this run.
     max_consecutive_failures: this many artists in a row failing means Spotify is unreachable.
@@ -33,7 +38,8 @@ class RetryPolicy:
 
 
 class _StopLive(Exception):
-    """The live step cannot go on this run (bad credentials, unreachable, long rate limit)."""
+    """The live step cannot go on this run (bad credentials, refused, unreachable, long rate
+    limit); its message is shown to the user as is."""
 
 
 class _GaveUp(Exception):
@@ -82,52 +88,98 @@ class _Fetcher:
         self.rng = rng
 
     def call(self, what: str, function: Callable[[], Any]) -> Any:
-        """function() with retries on 429 (Retry-After), 5xx, timeouts and connection errors."""
+        """function() with retries on 429 (Retry-After), 5xx, timeouts, network errors and
+        unreadable bodies, from the API or from the token request spotipy makes inside it.
+
+        Any other HTTP refusal is not retried (_GaveUp with its status; the caller decides).
+        """
         from spotipy.exceptions import SpotifyException, SpotifyOauthError
 
         for attempt in range(self.policy.max_retries + 1):
-            last = attempt == self.policy.max_retries
+            status, headers = None, None
             try:
-                return function()
+                with _quiet_spotipy():
+                    answer = function()
+                if answer is not None:
+                    return answer
+                reason = "unreadable response body"  # spotipy answers None to a non-JSON 200
             except SpotifyOauthError as error:
-                raise _StopLive(
-                    f"Spotify rejected the client credentials ({error}). Check "
-                    "SPOTIPY_CLIENT_ID / SPOTIPY_CLIENT_SECRET; using the offline seed only."
-                ) from None
+                status, headers = _token_failure(error)  # _StopLive when it cannot succeed
+                reason = f"token request failed (HTTP {status})" if status else "token failed"
             except SpotifyException as error:
-                status = error.http_status
-                if status == 429:
-                    wait = _retry_after(error.headers)
-                    if wait > self.policy.max_retry_after:
-                        raise _StopLive(
-                            f"Spotify rate limit asks to wait {wait:.0f} s; stopping live "
-                            "enrichment (a later run resumes from the cache)."
-                        ) from None
-                    if last:
-                        raise _GaveUp(f"{what}: still rate limited") from None
-                    logger.info("%s: rate limited, waiting %s s", what, wait)
-                    self.sleep(wait)
-                    continue
+                status, headers = error.http_status, error.headers
+                reason = f"HTTP {status}"
                 if status == 401:
                     raise _StopLive(
-                        f"Spotify refused the access token ({error.msg}); using the seed only."
+                        f"Spotify refused the access token (HTTP 401: {error.msg}). Check "
+                        "SPOTIPY_CLIENT_ID / SPOTIPY_CLIENT_SECRET; using the seed and cache only."
                     ) from None
-                if status is not None and status >= 500 and not last:
-                    self._backoff(what, attempt, f"HTTP {status}")
-                    continue
-                raise _GaveUp(f"{what}: HTTP {status}", status) from None
-            except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as error:
-                if last:
-                    raise _GaveUp(f"{what}: {type(error).__name__}") from None
-                self._backoff(what, attempt, type(error).__name__)
+            except (requests.exceptions.RequestException, json.JSONDecodeError) as error:
+                reason = type(error).__name__  # network, broken or undecodable transfer
+            if status is not None and status != 429 and status < 500:
+                raise _GaveUp(f"{what}: {reason}", status)  # a refusal: retrying won't help
+            wait = _retry_after(headers) if status == 429 else self._backoff(attempt)
+            if status == 429 and wait > self.policy.max_retry_after:
+                raise _StopLive(
+                    f"Spotify's rate limit asks to wait {wait:.0f} s (longer than the "
+                    f"{self.policy.max_retry_after:.0f} s accepted); stopping live enrichment, "
+                    "a later run resumes from the cache."
+                )
+            if attempt == self.policy.max_retries:
+                raise _GaveUp(f"{what}: {reason}, {attempt + 1} attempts", status)
+            logger.info("%s: %s, retrying in %.1f s", what, reason, wait)
+            self.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _backoff(self, what: str, attempt: int, reason: str) -> None:
-        """Sleep a random time up to base * 2**attempt (full jitter, capped)."""
+    def _backoff(self, attempt: int) -> float:
+        """A random wait up to base * 2**attempt (full jitter, capped)."""
         ceiling = min(self.policy.max_delay, self.policy.base_delay * 2**attempt)
-        wait = float(self.rng.uniform(0.5 * ceiling, ceiling))
-        logger.info("%s: %s, retrying in %.1f s", what, reason, wait)
-        self.sleep(wait)
+        return float(self.rng.uniform(0.5 * ceiling, ceiling))
+
+
+def _token_failure(error: Any) -> tuple[int | None, Any]:
+    """Status and headers of a failed token request; _StopLive when retrying cannot help.
+
+    spotipy raises SpotifyOauthError for every HTTP error of the token endpoint and keeps the
+    response only on the HTTPError it raised it from, so the status is read there. Only 401 or
+    a 400 `invalid_client` means the credentials are wrong; 5xx and 429 are transient.
+    """
+    response = getattr(error.__context__, "response", None)
+    status = getattr(response, "status_code", None)
+    detail = f"HTTP {status}, {str(error.error)[:200]}: {str(error.error_description)[:200]}"
+    if status == 401 or (status in (400, None) and error.error == "invalid_client"):
+        raise _StopLive(
+            f"Spotify rejected the client credentials ({detail}). Check SPOTIPY_CLIENT_ID / "
+            "SPOTIPY_CLIENT_SECRET (the Client ID and secret of your app at "
+            "developer.spotify.com/dashboard); using the offline seed and cache only."
+        ) from None
+    if status is not None and status != 429 and status < 500:
+        raise _StopLive(
+            f"Spotify's token endpoint refused the request ({detail}); this is not a "
+            "credentials rejection and retrying will not help. Using the seed and cache only."
+        ) from None
+    return status, getattr(response, "headers", None)
+
+
+@contextmanager
+def _quiet_spotipy() -> Iterator[None]:
+    """Silence spotipy's loggers (CRITICAL) for one call, then restore their levels.
+
+    spotipy logs every HTTP error at ERROR although we retry and report them ourselves, and its
+    DEBUG lines carry the Authorization header (base64 client_id:client_secret), which must not
+    reach any log even under a DEBUG root logger. Done per call rather than once in make_client
+    so that it also covers clients enrich() is given, and the process's own logging setup for
+    spotipy is left as it was outside our calls.
+    """
+    loggers = [logging.getLogger(name) for name in SPOTIPY_LOGGERS]
+    levels = [each.level for each in loggers]
+    for each in loggers:
+        each.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for each, level in zip(loggers, levels, strict=True):
+            each.setLevel(level)
 
 
 def _retry_after(headers: Any) -> float:

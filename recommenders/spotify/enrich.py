@@ -90,6 +90,13 @@ def enrich(
                     )
                 except _StopLive as error:
                     logger.warning("%s", error)
+                except Exception as error:  # enrichment is optional: it never stops a build
+                    detail = f"{type(error).__name__}: {error}"[:300]
+                    logger.warning(
+                        "Live Spotify enrichment stopped by an unexpected answer (%s); using the "
+                        "seed and cache only, a later run resumes.",
+                        detail.replace(client_secret, "***") if client_secret else detail,
+                    )
                 finally:
                     cache.close()
     else:

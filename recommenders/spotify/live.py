@@ -124,11 +124,21 @@ def fetch_live(
                 lambda q=query: client.search(q=f'artist:"{q}"', type="artist", limit=SEARCH_LIMIT),
             )
         except _GaveUp as error:
+            if error.status == 403:  # the app may not search at all: no use asking again
+                raise _StopLive(
+                    f"Spotify refused the request (403 Forbidden, {error}): the app's "
+                    "credentials are not allowed to call this endpoint (e.g. an app in "
+                    "development mode or with restricted Web API access). Check the app at "
+                    "developer.spotify.com/dashboard; live enrichment stops for this run, "
+                    "using the seed and cache only."
+                ) from None
             failures_in_a_row += 1
             logger.info("%s; no record, a later run retries it.", error)
             if failures_in_a_row >= fetcher.policy.max_consecutive_failures:
                 raise _StopLive(
-                    f"Spotify is unreachable ({error}); using the seed and cache only."
+                    f"Spotify is unreachable or failing: {failures_in_a_row} artists in a row "
+                    f"failed after every retry (last: {error}). Nothing was recorded for them, "
+                    "so a later run retries; using the seed and cache only."
                 ) from None
             if progress is not None:
                 progress(done, len(queries))
