@@ -3,6 +3,7 @@
     python build_artifacts.py                 # full build with evaluation (a few minutes)
     python build_artifacts.py --fast          # small settings, one evaluation seed (< 1 minute)
     python build_artifacts.py --push-to-hub USER/REPO [--private] [--revision BRANCH]
+    python build_artifacts.py --push-only --push-to-hub USER/REPO   # push the bundle in --out
 
 Spotify: with SPOTIPY_CLIENT_ID / SPOTIPY_CLIENT_SECRET set, artists missing from the offline
 seed are looked up live and cached under data/spotify/cache/ (a rerun resumes); without them the
@@ -42,8 +43,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--push-to-hub", metavar="USER/REPO", help="upload the bundle to the Hub")
     parser.add_argument("--private", action="store_true", help="create the Hub repo as private")
     parser.add_argument("--revision", default=None, help="Hub branch to push to")
+    parser.add_argument(
+        "--push-only", action="store_true", help="push the bundle already in --out, no build"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.push_only and not args.push_to_hub:
+        parser.error("--push-only needs --push-to-hub USER/REPO")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,6 +64,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.quiet and args.push_to_hub:
+        from huggingface_hub.utils import disable_progress_bars
+
+        disable_progress_bars()
+    if args.push_only:
+        return push(args)
     config = BuildConfig(
         seed=args.seed,
         fast=args.fast,
@@ -82,17 +95,27 @@ def main(argv: list[str] | None = None) -> int:
             f"  {name:<11} NDCG@10 {mean['ndcg']:.4f}  P@10 {mean['precision']:.4f}  "
             f"R@10 {mean['recall']:.4f}  coverage {mean['coverage']:.3f}"
         )
-    if args.push_to_hub:
-        from recommenders.hub import push_bundle
+    return push(args) if args.push_to_hub else 0
 
-        try:
-            url = push_bundle(
-                args.out, args.push_to_hub, private=args.private, revision=args.revision
-            )
-        except (BundleError, RecommenderInputError) as exc:
-            print(f"error: {exc}\nThe bundle is still in {args.out}.", file=sys.stderr)
-            return 2
-        print(f"Pushed to {url}")
+
+def push(args: argparse.Namespace) -> int:
+    """Push the bundle in ``args.out``; on failure say how to retry without rebuilding."""
+    from recommenders.hub import push_bundle
+
+    try:
+        url = push_bundle(args.out, args.push_to_hub, private=args.private, revision=args.revision)
+    except (BundleError, RecommenderInputError) as exc:
+        retry = f"python build_artifacts.py --push-only --push-to-hub {args.push_to_hub}"
+        retry += f" --out {args.out}" if args.out != ROOT / "artifacts" else ""
+        retry += f" --revision {args.revision}" if args.revision else ""
+        retry += " --private" if args.private else ""
+        print(
+            f"error: {exc}\nThe bundle is still in {args.out}; to push it without rebuilding: "
+            f"{retry}",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"Pushed to {url}")
     return 0
 
 

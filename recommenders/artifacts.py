@@ -41,14 +41,6 @@ CATALOG = "catalog.parquet"
 INTERACTIONS = "interactions.safetensors"
 EXPLORATION = "exploration"
 MODELS = "models"
-# Glob patterns of every file a bundle may hold (the Hub download fetches only these).
-FILE_PATTERNS = [
-    MANIFEST,
-    "*.parquet",
-    "*.safetensors",
-    f"{MODELS}/*/config.json",
-    f"{EXPLORATION}/*",
-]
 
 
 @dataclass

@@ -1,36 +1,30 @@
-"""Push to / pull from the Hub with huggingface_hub mocked at its boundary: nothing goes online.
+"""Push to / pull from the Hub: the REAL huggingface_hub against a local imitation of the Hub.
 
-HfApi methods are replaced on the class (they record their calls), and snapshot_download by a fake
-that copies a local "remote repo" folder into a fake cache, honouring allow_patterns.
+tests/hub_imitation.py answers the Hub's HTTP endpoints on 127.0.0.1 (API, resolve with a
+redirect to a second "CDN" origin, LFS upload, commit), so every call here runs the library's
+own code; nothing is mocked in huggingface_hub and nothing goes online. Faults: test_hub_faults.py.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import shutil
 from pathlib import Path
 from typing import Any
 
-import httpx2
 import pytest
-from huggingface_hub import HfApi, ModelCard
-from huggingface_hub.errors import (
-    HfHubHTTPError,
-    LocalEntryNotFoundError,
-    OfflineModeIsEnabled,
-    RepositoryNotFoundError,
-)
-from huggingface_hub.hf_api import RepoUrl
-from huggingface_hub.utils import filter_repo_objects
+from huggingface_hub import ModelCard
 
+import build_artifacts
 import recommenders
 from recommenders import hub
 from recommenders.artifacts import MANIFEST, write_manifest
 from recommenders.errors import BundleError, RecommenderInputError
+from recommenders.hub.cache import repo_cache_folder
 from recommenders.loading import HUB_REPO_ENV, HUB_REVISION_ENV, app_bundle_source
 from recommenders.model_card import TAGS, build_model_card
 from recommenders.models import MODEL_NAMES
+from tests.hub_imitation import HubImitation, hub_imitation  # noqa: F401
 
 TOKEN = "hf_TestSecretToken0123456789abcdef"
 REPO = "alice/lastfm-recommenders"
@@ -90,189 +84,113 @@ def real_bundle(fast_bundle_dir: Path) -> Path:
     return fast_bundle_dir
 
 
-class FakeHub:
-    """Records the HfApi calls push_bundle makes; ``fail`` makes create_commit raise it."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, tuple, dict]] = []
-        self.fail: BaseException | None = None
-
-    def install(self, monkeypatch: pytest.MonkeyPatch) -> FakeHub:
-        def create_repo(api: HfApi, repo_id: str, **kwargs: Any) -> RepoUrl:
-            self.calls.append(("create_repo", (repo_id,), kwargs))
-            return RepoUrl(f"https://huggingface.co/{repo_id}")
-
-        def create_branch(api: HfApi, repo_id: str, **kwargs: Any) -> None:
-            self.calls.append(("create_branch", (repo_id,), kwargs))
-
-        def create_commit(api: HfApi, repo_id: str, operations: Any, **kwargs: Any) -> None:
-            self.calls.append(("create_commit", (repo_id, list(operations)), kwargs))
-            if self.fail is not None:
-                raise self.fail
-
-        def upload_anything(api: HfApi, *args: Any, **kwargs: Any) -> None:
-            raise AssertionError("push_bundle must upload with create_commit only")
-
-        monkeypatch.setattr(HfApi, "create_repo", create_repo)
-        monkeypatch.setattr(HfApi, "create_branch", create_branch)
-        monkeypatch.setattr(HfApi, "create_commit", create_commit)
-        monkeypatch.setattr(HfApi, "upload_folder", upload_anything)
-        monkeypatch.setattr(HfApi, "upload_file", upload_anything)
-        return self
-
-    def named(self, name: str) -> list[tuple[tuple, dict]]:
-        return [(args, kwargs) for call, args, kwargs in self.calls if call == name]
-
-
 @pytest.fixture()
-def fake_hub(monkeypatch: pytest.MonkeyPatch) -> FakeHub:
+def hub_site(hub_imitation: HubImitation, monkeypatch: pytest.MonkeyPatch) -> HubImitation:  # noqa: F811
+    """The imitation, accepting TOKEN, which is also in HF_TOKEN (as after `hf auth login`)."""
+    hub_imitation.valid_tokens.add(TOKEN)
     monkeypatch.setenv("HF_TOKEN", TOKEN)
-    return FakeHub().install(monkeypatch)
-
-
-class FakeSnapshots:
-    """Stands in for snapshot_download: a local folder is the remote repo, ``cache`` the cache.
-
-    ``online=False`` makes online calls raise like huggingface_hub does when offline.
-    """
-
-    def __init__(self, remote: Path, cache: Path, online: bool = True) -> None:
-        self.remote, self.cache, self.online = remote, cache, online
-        self.calls: list[dict[str, Any]] = []
-
-    @property
-    def snapshot(self) -> Path:
-        return self.cache / "models--alice--lastfm-recommenders" / "snapshots" / "0123abcd"
-
-    def __call__(self, repo_id: str, **kwargs: Any) -> str:
-        self.calls.append({"repo_id": repo_id, **kwargs})
-        if kwargs.get("local_files_only"):
-            if not self.snapshot.is_dir():
-                raise LocalEntryNotFoundError("Cannot find an appropriate cached snapshot folder")
-            return str(self.snapshot)
-        if not self.online:
-            raise OfflineModeIsEnabled("Cannot reach https://huggingface.co: offline mode is on")
-        names = [p.relative_to(self.remote).as_posix() for p in self.remote.rglob("*")]
-        names = [n for n in names if (self.remote / n).is_file()]
-        for name in filter_repo_objects(names, allow_patterns=kwargs.get("allow_patterns")):
-            target = self.snapshot / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(self.remote / name, target)
-        return str(self.snapshot)
-
-
-def remote_repo(bundle: Path, tmp_path: Path) -> Path:
-    """A copy of ``bundle`` as it sits on the Hub: plus the card and .gitattributes."""
-    remote = tmp_path / "remote"
-    shutil.copytree(bundle, remote)
-    (remote / "README.md").write_text(
-        str(build_model_card(json.loads((bundle / MANIFEST).read_text())))
-    )
-    (remote / ".gitattributes").write_text("*.safetensors filter=lfs diff=lfs merge=lfs -text\n")
-    return remote
+    return hub_imitation
 
 
 def listed_files(bundle: Path) -> set[str]:
     return {MANIFEST, *json.loads((bundle / MANIFEST).read_text())["files"]}
 
 
+def bundle_bytes(bundle: Path) -> dict[str, bytes]:
+    return {name: (bundle / name).read_bytes() for name in listed_files(bundle)}
+
+
+def downloads(site: HubImitation) -> list[str]:
+    """Repo paths asked for, in order (one HEAD /resolve per download, LFS bodies or not)."""
+    fetched = [path for method, path in site.requests if method == "HEAD" and "/resolve/" in path]
+    return [path.split("/resolve/", 1)[1].split("/", 1)[1] for path in fetched]
+
+
 # -- push --------------------------------------------------------------------------------------
-def test_push_uploads_exactly_the_bundle_and_card_in_one_commit(fake_hub, tiny_bundle):
+def test_push_uploads_exactly_the_bundle_and_card_in_one_commit(hub_site, tiny_bundle):
     url = hub.push_bundle(tiny_bundle, REPO, private=True, revision="v1")
 
-    (repo_call,) = fake_hub.named("create_repo")
-    assert repo_call[0] == (REPO,)
-    assert repo_call[1]["private"] is True and repo_call[1]["exist_ok"] is True
-    (branch_call,) = fake_hub.named("create_branch")
-    assert branch_call[1]["branch"] == "v1" and branch_call[1]["exist_ok"] is True
-    (commit,) = fake_hub.named("create_commit")
-    (repo_id, operations), kwargs = commit
-    assert repo_id == REPO and kwargs["revision"] == "v1"
-    paths = [op.path_in_repo for op in operations]
-    assert len(paths) == len(set(paths))
-    assert set(paths) == listed_files(tiny_bundle) | {"README.md"}
-    for op in operations:
-        if op.path_in_repo != "README.md":
-            assert (
-                Path(op.path_or_fileobj).read_bytes()
-                == (tiny_bundle / op.path_in_repo).read_bytes()
-            )
-    card = next(op.path_or_fileobj for op in operations if op.path_in_repo == "README.md")
-    assert ModelCard(card.decode()).data.to_dict()["license"] == "other"
-    assert url == f"https://huggingface.co/{REPO}/tree/v1"
+    tree = hub_site.tree(REPO, "v1")
+    assert set(tree) == listed_files(tiny_bundle) | {"README.md", ".gitattributes"}
+    assert {n: tree[n] for n in listed_files(tiny_bundle)} == bundle_bytes(tiny_bundle)
+    assert ModelCard(tree["README.md"].decode()).data.to_dict()["license"] == "other"
+    commits = [p for m, p in hub_site.requests if m == "POST" and "/commit/" in p]
+    assert commits == [f"/api/models/{REPO}/commit/v1"]
+    assert url == f"{hub_site.endpoint}/{REPO}/tree/v1"
+    assert hub_site.repos[REPO].private
+    assert hub_site.tree(REPO, "main") == {".gitattributes": hub_site.tree(REPO)[".gitattributes"]}
 
 
-def test_push_to_main_is_public_by_default_and_creates_no_branch(fake_hub, tiny_bundle):
+def test_push_to_main_is_public_by_default_and_creates_no_branch(hub_site, tiny_bundle):
     url = hub.push_bundle(tiny_bundle, REPO)
-    assert fake_hub.named("create_repo")[0][1]["private"] is False
-    assert not fake_hub.named("create_branch")
-    assert fake_hub.named("create_commit")[0][1]["revision"] is None
-    assert url == f"https://huggingface.co/{REPO}"
+    assert not hub_site.repos[REPO].private
+    assert set(hub_site.repos[REPO].branches) == {"main"}
+    assert not [p for m, p in hub_site.requests if "/branch/" in p]
+    assert url == f"{hub_site.endpoint}/{REPO}"
 
 
-def test_push_skips_files_missing_from_the_manifest(fake_hub, tiny_bundle, caplog):
+def test_push_skips_files_missing_from_the_manifest(hub_site, tiny_bundle, caplog):
     (tiny_bundle / "notes.txt").write_text("not part of the bundle")
     hub.push_bundle(tiny_bundle, REPO)
-    (_, operations), _ = fake_hub.named("create_commit")[0]
-    assert "notes.txt" not in {op.path_in_repo for op in operations}
+    assert "notes.txt" not in hub_site.tree(REPO)
     assert "notes.txt" in caplog.text
 
 
-def test_tampered_bundle_is_refused_before_contacting_the_hub(fake_hub, tiny_bundle):
+def test_push_over_an_older_bundle_removes_its_files_in_the_same_commit(hub_site, tiny_bundle):
+    stale = {
+        "models/softmax/weights.safetensors": b"old weights" * 1000,
+        "models/softmax/config.json": b"{}",
+        "notes/old.txt": b"old",
+    }
+    hub_site.seed(REPO, {**stale, "README.md": b"# old card", ".gitattributes": b"*.x lfs\n"})
+    before = len(hub_site.repos[REPO].commits)
+
+    hub.push_bundle(tiny_bundle, REPO)
+
+    tree = hub_site.tree(REPO)
+    assert set(tree) == listed_files(tiny_bundle) | {"README.md", ".gitattributes"}
+    assert tree[".gitattributes"] == b"*.x lfs\n"  # kept as it was
+    assert tree["README.md"] != b"# old card"  # replaced by the new card
+    assert len(hub_site.repos[REPO].commits) == before + 1  # one commit: adds and deletes
+
+
+def test_tampered_bundle_is_refused_before_contacting_the_hub(hub_site, tiny_bundle):
     (tiny_bundle / "models" / "popularity" / "weights.safetensors").write_bytes(b"tampered")
     with pytest.raises(BundleError, match="weights.safetensors"):
         hub.push_bundle(tiny_bundle, REPO)
-    assert fake_hub.calls == []
+    assert hub_site.requests == []
 
 
-def test_token_is_never_printed_logged_or_written(fake_hub, tiny_bundle, tmp_path, capsys, caplog):
+def test_token_is_never_printed_logged_or_written(hub_site, tiny_bundle, tmp_path, capfd, caplog):
     caplog.set_level(logging.DEBUG)
-    before = {p: p.read_bytes() for p in tiny_bundle.rglob("*") if p.is_file()}
+    before = bundle_bytes(tiny_bundle)
     hub.push_bundle(tiny_bundle, REPO, token=TOKEN, revision="dev")
 
-    for _, kwargs in fake_hub.named("create_repo") + fake_hub.named("create_commit"):
-        assert kwargs["token"] == TOKEN  # it is used, only handed to huggingface_hub
-    out, err = capsys.readouterr()
+    out, err = capfd.readouterr()
     assert TOKEN not in out + err
     assert TOKEN not in caplog.text
     assert all(TOKEN not in r.getMessage() for r in caplog.records)
-    after = {p: p.read_bytes() for p in tiny_bundle.rglob("*") if p.is_file()}
-    assert after == before
+    assert bundle_bytes(tiny_bundle) == before
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert TOKEN.encode() not in path.read_bytes(), path
-    (_, operations), _ = fake_hub.named("create_commit")[0]
-    card = next(op.path_or_fileobj for op in operations if op.path_in_repo == "README.md")
-    assert TOKEN.encode() not in card
+    assert all(TOKEN.encode() not in data for data in hub_site.tree(REPO, "dev").values())
 
 
-@pytest.mark.parametrize("passed", [TOKEN, None])
-def test_hub_errors_do_not_leak_the_token(fake_hub, tiny_bundle, passed):
-    request = httpx2.Request("POST", f"https://huggingface.co/api/models/{REPO}/commit/main")
-    response = httpx2.Response(401, request=request)
-    fake_hub.fail = HfHubHTTPError(f"401 Unauthorized: bad token {TOKEN}", response=response)
-    with pytest.raises(BundleError) as caught:
-        hub.push_bundle(tiny_bundle, REPO, token=passed)
-    assert TOKEN not in str(caught.value)
-    assert "401 Unauthorized" in str(caught.value) and REPO in str(caught.value)
-    assert caught.value.__cause__ is None and caught.value.__suppress_context__
-
-
-def test_push_without_any_token_says_how_to_log_in(fake_hub, tiny_bundle, monkeypatch):
+def test_push_without_any_token_says_how_to_log_in(hub_site, tiny_bundle, monkeypatch):
     monkeypatch.delenv("HF_TOKEN")
-    monkeypatch.setattr(hub, "get_token", lambda: None)
     with pytest.raises(BundleError, match="hf auth login"):
         hub.push_bundle(tiny_bundle, REPO)
-    assert fake_hub.calls == []
+    assert hub_site.requests == []
 
 
 @pytest.mark.parametrize("bad", ["no-slash", "a/b/c", "alice/bad--name", "alice/", " ", 42])
-def test_invalid_repo_ids_are_refused_with_the_accepted_form(fake_hub, tiny_bundle, bad):
+def test_invalid_repo_ids_are_refused_with_the_accepted_form(hub_site, tiny_bundle, bad):
     with pytest.raises(RecommenderInputError, match="user/repo"):
         hub.push_bundle(tiny_bundle, bad)
     with pytest.raises(RecommenderInputError, match="user/repo"):
         hub.download_bundle(bad)
-    assert fake_hub.calls == []
+    assert hub_site.requests == []
 
 
 # -- model card --------------------------------------------------------------------------------
@@ -303,91 +221,92 @@ def test_model_card_of_a_build_without_evaluation_says_so():
     assert 'recommend("popularity"' in text
 
 
+@pytest.mark.parametrize("quiet", [False, True])
+def test_quiet_silences_the_hub_progress_bars(hub_site, tiny_bundle, capfd, quiet):
+    from huggingface_hub.utils import enable_progress_bars
+
+    argv = ["--push-only", "--push-to-hub", REPO, "--out", str(tiny_bundle)]
+    try:
+        assert build_artifacts.main([*argv, "--quiet"] if quiet else argv) == 0
+    finally:
+        enable_progress_bars()
+    out, err = capfd.readouterr()
+    assert f"Pushed to {hub_site.endpoint}/{REPO}" in out
+    assert ("Upload" in err) is not quiet  # huggingface_hub's bars go to stderr
+    if quiet:
+        assert err.strip() == ""
+
+
+def test_a_failed_push_says_how_to_push_again_without_rebuilding(hub_site, tiny_bundle, capfd):
+    hub_site.faults.api_status = 403
+    argv = ["--push-only", "--push-to-hub", REPO, "--out", str(tiny_bundle), "--revision", "v2"]
+    assert build_artifacts.main(argv) == 2
+    err = capfd.readouterr().err
+    assert "403" in err and "write access" in err and TOKEN not in err
+    assert f"--push-only --push-to-hub {REPO} --out {tiny_bundle} --revision v2" in err
+
+
 # -- pull --------------------------------------------------------------------------------------
-def test_download_fetches_only_bundle_files(tmp_path, tiny_bundle, monkeypatch):
-    fake = FakeSnapshots(remote_repo(tiny_bundle, tmp_path), tmp_path / "cache")
-    monkeypatch.setattr(hub, "snapshot_download", fake)
-    path = hub.download_bundle(REPO, revision="v1", cache_dir=tmp_path / "cache")
+def test_download_reads_the_manifest_first_and_fetches_exactly_its_files(hub_site, tiny_bundle):
+    stale = {"models/softmax/weights.safetensors": b"w" * 50_000, "old/notes.txt": b"x"}
+    hub_site.seed(REPO, {**bundle_bytes(tiny_bundle), **stale, "README.md": b"# card"})
+
+    path = hub.download_bundle(REPO)
+
     got = {p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file()}
     assert got == listed_files(tiny_bundle)
-    (call,) = fake.calls
-    assert call["repo_id"] == REPO and call["revision"] == "v1"
-    assert call["cache_dir"] == tmp_path / "cache"
+    assert downloads(hub_site)[0] == MANIFEST
+    assert sorted(downloads(hub_site)) == sorted(listed_files(tiny_bundle))
+    assert path.parent.parent == repo_cache_folder(REPO)
+    assert (repo_cache_folder(REPO) / "refs" / "main").read_text() == hub_site.head(REPO)
 
 
-@pytest.mark.slow
-def test_loading_from_the_hub_gives_the_same_recommendations(tmp_path, real_bundle, monkeypatch):
-    fake = FakeSnapshots(remote_repo(real_bundle, tmp_path), tmp_path / "cache")
-    monkeypatch.setattr(hub, "snapshot_download", fake)
-    from_hub = recommenders.load(REPO)
-    local = recommenders.load(real_bundle)
-    assert from_hub.path == fake.snapshot
-    assert from_hub.model_names == local.model_names == MODEL_NAMES
-    for model in MODEL_NAMES:
-        for kwargs in [{"liked": ["Radiohead", "Muse"]}, {"user_id": 2}]:
-            expected = local.recommend(model, k=10, **kwargs)
-            got = from_hub.recommend(model, k=10, **kwargs)
-            assert got.equals(expected)
-            assert len(got) == 10
+def test_download_of_a_revision_uses_that_branch(hub_site, tiny_bundle):
+    files = bundle_bytes(tiny_bundle)
+    hub_site.seed(REPO, {**files, "catalog.parquet": b"not the same"}, branch="main")
+    commit = hub_site.seed(REPO, files, branch="v1")
+    path = hub.download_bundle(REPO, revision="v1")
+    assert path.name == commit
+    assert (path / "catalog.parquet").read_bytes() == files["catalog.parquet"]
 
 
-def test_a_tampered_download_is_refused_naming_the_file(tmp_path, tiny_bundle, monkeypatch):
-    remote = remote_repo(tiny_bundle, tmp_path)
-    (remote / "interactions.safetensors").write_bytes(b"evil bytes")
-    monkeypatch.setattr(hub, "snapshot_download", FakeSnapshots(remote, tmp_path / "cache"))
-    with pytest.raises(BundleError, match="interactions.safetensors"):
+def test_a_file_that_differs_from_its_manifest_is_refused_naming_it(hub_site, tiny_bundle):
+    files = {**bundle_bytes(tiny_bundle), "interactions.safetensors": b"evil bytes"}
+    hub_site.seed(REPO, files)
+    with pytest.raises(BundleError, match="interactions.safetensors") as caught:
         recommenders.load(REPO)
+    assert str(repo_cache_folder(REPO)) in str(caught.value) and "rm -rf" in str(caught.value)
+    assert downloads(hub_site).count("interactions.safetensors") == 2  # tried once more
 
 
-def test_an_unknown_format_version_is_refused(tmp_path, tiny_bundle, monkeypatch):
-    remote = remote_repo(tiny_bundle, tmp_path)
-    manifest = json.loads((remote / MANIFEST).read_text())
-    (remote / MANIFEST).write_text(json.dumps({**manifest, "format_version": 99}))
-    monkeypatch.setattr(hub, "snapshot_download", FakeSnapshots(remote, tmp_path / "cache"))
+def test_an_unknown_format_version_is_refused(hub_site, tiny_bundle):
+    files = bundle_bytes(tiny_bundle)
+    manifest = json.loads(files[MANIFEST])
+    hub_site.seed(
+        REPO, {**files, MANIFEST: json.dumps({**manifest, "format_version": 99}).encode()}
+    )
     with pytest.raises(BundleError, match="format version 99"):
         recommenders.load(REPO)
 
 
 @pytest.mark.slow
-def test_offline_loads_from_the_cache(tmp_path, real_bundle, monkeypatch, caplog):
-    fake = FakeSnapshots(remote_repo(real_bundle, tmp_path), tmp_path / "cache")
-    monkeypatch.setattr(hub, "snapshot_download", fake)
-    expected = recommenders.load(REPO).recommend("popularity", liked=["Radiohead"], k=5)
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    fake.online = False
-    bundle = recommenders.load(REPO)
-    assert bundle.recommend("popularity", liked=["Radiohead"], k=5).equals(expected)
-    assert fake.calls[-1]["local_files_only"] is True
-    assert "cached copy" in caplog.text
+def test_build_push_and_load_round_trip_gives_identical_recommendations(
+    hub_site, real_bundle, capfd
+):
+    """build --fast (the session bundle) → build_artifacts.py --push-only → recommenders.load."""
+    argv = ["--push-only", "--push-to-hub", REPO, "--out", str(real_bundle)]
+    assert build_artifacts.main(argv) == 0
+    assert "Pushed to" in capfd.readouterr().out
 
-
-def test_offline_download_falls_back_to_the_cache(tmp_path, tiny_bundle, monkeypatch):
-    fake = FakeSnapshots(remote_repo(tiny_bundle, tmp_path), tmp_path / "cache")
-    monkeypatch.setattr(hub, "snapshot_download", fake)
-    cached = hub.download_bundle(REPO)
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    fake.online = False
-    assert hub.download_bundle(REPO) == cached
-    assert [c.get("local_files_only", False) for c in fake.calls] == [False, False, True]
-
-
-def test_no_network_and_no_cache_explains_what_to_do(tmp_path, tiny_bundle, monkeypatch):
-    fake = FakeSnapshots(remote_repo(tiny_bundle, tmp_path), tmp_path / "cache", online=False)
-    monkeypatch.setattr(hub, "snapshot_download", fake)
-    with pytest.raises(BundleError) as caught:
-        recommenders.load(REPO)
-    message = str(caught.value)
-    assert REPO in message and "network once" in message and "local bundle folder" in message
-
-
-def test_unknown_repo_is_a_bundle_error_naming_it(monkeypatch):
-    def missing(repo_id: str, **kwargs: Any) -> str:
-        response = httpx2.Response(404, request=httpx2.Request("GET", "https://huggingface.co"))
-        raise RepositoryNotFoundError("404 Repository Not Found", response=response)
-
-    monkeypatch.setattr(hub, "snapshot_download", missing)
-    with pytest.raises(BundleError, match="alice/nope.*not found"):
-        hub.download_bundle("alice/nope")
+    from_hub = recommenders.load(REPO)
+    local = recommenders.load(real_bundle)
+    assert from_hub.path.parent.parent == repo_cache_folder(REPO)
+    assert from_hub.model_names == local.model_names == MODEL_NAMES
+    for model in MODEL_NAMES:
+        for kwargs in [{"liked": ["Radiohead", "Muse"]}, {"user_id": 2}]:
+            expected = local.recommend(model, k=10, **kwargs)
+            got = from_hub.recommend(model, k=10, **kwargs)
+            assert got.equals(expected) and len(got) == 10
 
 
 # -- Space settings ----------------------------------------------------------------------------
@@ -425,36 +344,3 @@ def test_example_script_prints_ten_recommendations_and_similar_artists(real_bund
         assert name in similar
     assert len(similar.strip().splitlines()) == 12  # title, header, 10 rows
     assert main(["use_pretrained.py", "not a bundle"]) == 2
-
-
-# -- the real snapshot_download, with huggingface_hub's own offline switch on --------------------
-@pytest.fixture()
-def hub_offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    """HF_HUB_OFFLINE as huggingface_hub reads it: every HTTP request raises before it is sent."""
-    from huggingface_hub import constants
-
-    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
-
-
-def fill_hub_cache(cache: Path, bundle: Path, revision: str = "main") -> Path:
-    """Lay ``bundle`` out as huggingface_hub's cache does: refs/<revision> → snapshots/<commit>."""
-    commit = "0123456789abcdef0123456789abcdef01234567"
-    repo_folder = cache / "models--alice--lastfm-recommenders"
-    (repo_folder / "refs").mkdir(parents=True)
-    (repo_folder / "refs" / revision).write_text(commit)
-    snapshot = repo_folder / "snapshots" / commit
-    shutil.copytree(bundle, snapshot)
-    return snapshot
-
-
-def test_real_snapshot_download_offline_uses_the_cache(tmp_path, tiny_bundle, hub_offline):
-    snapshot = fill_hub_cache(tmp_path / "cache", tiny_bundle)
-    assert hub.download_bundle(REPO, cache_dir=tmp_path / "cache") == snapshot
-
-
-def test_real_snapshot_download_offline_without_cache_is_a_clear_error(
-    tmp_path, tiny_bundle, hub_offline
-):
-    fill_hub_cache(tmp_path / "cache", tiny_bundle, revision="other")  # only another revision
-    with pytest.raises(BundleError, match=r"network once to download 'alice/lastfm-recommenders'"):
-        hub.download_bundle(REPO, cache_dir=tmp_path / "cache")
