@@ -70,7 +70,7 @@ def run(
         started = time.perf_counter()
         try:
             result = act(folder)
-            seen = "; ".join([*warnings.messages, f"then: {result}"])
+            seen = " → ".join([*warnings.messages, f"then: {result}"])
         except BundleError as error:
             seen = f"BundleError: {error}"
         seconds = time.perf_counter() - started
@@ -103,6 +103,11 @@ def xet(site: HubImitation, patch: pytest.MonkeyPatch, folder: Path) -> None:
     patch.setattr(constants, "HF_HUB_DISABLE_XET", False)
     site.faults.xet = True
     site.seed(REPO, {**site.tree(REPO), "catalog.parquet": b"changed"})  # not in the cache
+
+
+def stalled_files(site: HubImitation, patch: pytest.MonkeyPatch, folder: Path) -> None:
+    site.seed(REPO, bundle_files(folder / "v3", "v3"))  # a new version to fetch
+    site.faults.slow_files_seconds = 300.0
 
 
 def stopped(site: HubImitation, patch: pytest.MonkeyPatch, folder: Path) -> None:
@@ -143,6 +148,9 @@ SCENARIOS = [
     ("cached file corrupted on disk", flipped_cache, pull, True),
     ("server gone, cached", stopped, pull, True),
     ("server gone, nothing cached", stopped, pull, False),
+    ("Hub stalls 90 s before answering, cached", fault(slow_seconds=90.0), pull, True),
+    ("Hub stalls 90 s before answering, nothing cached", fault(slow_seconds=90.0), pull, False),
+    ("file downloads stall 300 s, older copy cached", stalled_files, pull, True),
     ("update interrupted between ref and files", interrupted_update, pull, True),
     ("Xet storage unreachable, nothing cached", xet, pull, False),
     ("Xet storage unreachable, cached", xet, pull, True),

@@ -76,6 +76,7 @@ class Faults:
     flip_byte: dict[str, int] = field(default_factory=dict)  # serve byte 0 XOR 0xFF, N times
     xet: bool = False  # LFS files are announced as Xet files; the Xet storage is unreachable
     slow_seconds: float = 0.0  # every request sleeps this long before answering
+    slow_files_seconds: float = 0.0  # only /resolve/ (file) requests sleep this long
 
 
 @dataclass
@@ -242,6 +243,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else None
         try:
             time.sleep(self.hub.faults.slow_seconds)
+            if "/resolve/" in self.route:
+                time.sleep(self.hub.faults.slow_files_seconds)
             self._route()
         except _Fail as fail:
             self._error(fail)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +123,10 @@ def test_push_uploads_exactly_the_bundle_and_card_in_one_commit(hub_site, tiny_b
 
 
 def test_push_to_main_is_public_by_default_and_creates_no_branch(hub_site, tiny_bundle):
-    url = hub.push_bundle(tiny_bundle, REPO)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        url = hub.push_bundle(tiny_bundle, REPO)
+    assert not [w for w in caught if issubclass(w.category, UserWarning)]  # no parquet noise
     assert not hub_site.repos[REPO].private
     assert set(hub_site.repos[REPO].branches) == {"main"}
     assert not [p for m, p in hub_site.requests if "/branch/" in p]

@@ -149,6 +149,24 @@ def test_server_gone_and_nothing_cached_says_the_network_is_needed_once(site):
     assert "unreachable" in message and "network once" in message and REPO in message
 
 
+def test_a_hub_that_stops_sending_files_fails_over_to_the_cache(site, monkeypatch, tmp_path):
+    cached = hub.download_bundle(REPO)
+    site.seed(REPO, make_bundle(tmp_path / "v2", "v2"))  # a new version to fetch
+    site.faults.slow_files_seconds = 60.0
+    monkeypatch.setattr(hub.download, "STALL_SECONDS", 2.0)
+    started = time.perf_counter()
+    assert hub.download_bundle(REPO) == cached
+    assert time.perf_counter() - started < 10
+
+
+def test_a_stalled_api_call_times_out(site, monkeypatch):
+    monkeypatch.setattr(constants, "HF_HUB_ETAG_TIMEOUT", 1)
+    site.faults.slow_seconds = 30.0
+    started = time.perf_counter()
+    message = timed_failure(lambda: hub.download_bundle(REPO))
+    assert "did not answer in time" in message and time.perf_counter() - started < 5
+
+
 def test_offline_mode_uses_the_cache(site, monkeypatch, caplog):
     cached = hub.download_bundle(REPO)
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
-from huggingface_hub import HfApi, hf_hub_download
+from huggingface_hub import HfApi, constants, hf_hub_download
 
 from recommenders.artifacts import MANIFEST, read_manifest
 from recommenders.errors import BundleError
@@ -31,6 +34,9 @@ XET_BOUNDS = {
     "HF_XET_CLIENT_RETRY_MAX_ATTEMPTS": "3",
     "HF_XET_CLIENT_CONNECT_TIMEOUT": "10s",
 }
+
+STALL_SECONDS = 30.0  # no byte for this long: the Hub has stopped answering, use the cache
+POLL_SECONDS = 0.5
 
 
 def download_bundle(
@@ -66,16 +72,22 @@ def download_bundle(
 
 def _fetch(repo_id: str, revision: str | None, cache_dir: object, what: str) -> Path:
     """Download the manifest and its files at one commit; re-fetch mismatches once."""
-    with hub_failures(what):
-        commit = HfApi().repo_info(repo_id, revision=revision).sha
+    with hub_failures(what):  # without a timeout a stalled Hub would hold the caller forever
+        info = HfApi().repo_info(repo_id, revision=revision, timeout=constants.HF_HUB_ETAG_TIMEOUT)
+        commit = info.sha
     if not commit:
         raise HubUnavailable("the Hub did not say which commit the revision is at")
+
+    blobs = repo_cache_folder(repo_id, cache_dir) / "blobs"
 
     def fetch(name: str, again: bool = False) -> Path:
         with hub_failures(what):
             return Path(
-                hf_hub_download(
-                    repo_id, name, revision=commit, cache_dir=cache_dir, force_download=again
+                watched(
+                    lambda: hf_hub_download(
+                        repo_id, name, revision=commit, cache_dir=cache_dir, force_download=again
+                    ),
+                    blobs,
                 )
             )
 
@@ -102,6 +114,46 @@ def _fetch(repo_id: str, revision: str | None, cache_dir: object, what: str) -> 
         )
     record_ref(repo_cache_folder(repo_id, cache_dir), revision, commit)
     return snapshot
+
+
+def watched(download: Callable[[], str], blobs: Path, stall: float | None = None) -> str:
+    """``download()``, given up when no byte arrives in ``blobs`` for ``stall`` seconds.
+
+    huggingface_hub retries a file's metadata request with a 60 s timeout, five times, so a
+    Hub that accepts connections but stops answering would hold the caller for minutes. A slow
+    download that keeps moving is never cut. The abandoned call ends on its own, in a daemon
+    thread; it never records the revision as downloaded.
+    """
+    stall = STALL_SECONDS if stall is None else stall
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["path"] = download()
+        except BaseException as error:  # handed to the caller's thread as is
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, name="hub-download", daemon=True)
+    thread.start()
+    size, moved = -1, time.monotonic()
+    while thread.is_alive():
+        thread.join(timeout=POLL_SECONDS)
+        now_size = _bytes_in(blobs)
+        if now_size != size:
+            size, moved = now_size, time.monotonic()
+        elif time.monotonic() - moved > stall:
+            raise TimeoutError(f"no data arrived for {stall:.0f} s")
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return str(outcome["path"])
+
+
+def _bytes_in(folder: Path) -> int:
+    """Bytes in the cache's blobs, partial downloads included (they grow as data arrives)."""
+    try:
+        return sum(entry.stat().st_size for entry in os.scandir(folder) if entry.is_file())
+    except FileNotFoundError:
+        return 0
 
 
 def _listed_files(snapshot: Path, refetch) -> dict[str, str]:

@@ -65,7 +65,7 @@ def describe(exc: BaseException) -> tuple[str, bool]:
             return f"the Hub's file storage answered {status} {reason or ''}".strip(), True
         return _describe_status(status, reason)
     if isinstance(exc, (_Timeout, TimeoutError)):
-        return f"the Hub did not answer in time ({type(exc).__name__})", True
+        return f"the Hub did not answer in time ({type(exc).__name__}: {exc})", True
     if isinstance(exc, json.JSONDecodeError):
         return "the Hub answered with a page that is not JSON (an outage or a proxy)", True
     if isinstance(exc, ValueError) and isinstance(exc.__cause__, HfHubHTTPError):
