@@ -23,22 +23,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from recommenders import hub  # noqa: E402
-from recommenders.artifacts import write_manifest  # noqa: E402
 from recommenders.errors import BundleError  # noqa: E402
-from tests.hub_imitation import HubImitation, point_huggingface_hub_at  # noqa: E402
+from tests.hub_imitation import (  # noqa: E402
+    HubImitation,
+    point_huggingface_hub_at,
+    small_bundle,
+)
 
 REPO = "alice/lastfm-recommenders"
 TOKEN = "hf_BenchmarkToken0123456789abcdef"
-
-
-def bundle_files(folder: Path, version: str) -> dict[str, bytes]:
-    (folder / "models" / "popularity").mkdir(parents=True)
-    (folder / "catalog.parquet").write_bytes(f"catalog {version} ".encode() * 2000)
-    (folder / "interactions.safetensors").write_bytes(f"plays {version} ".encode() * 3000)
-    (folder / "models" / "popularity" / "config.json").write_text(json.dumps({"v": version}))
-    write_manifest(folder, {"models": ["popularity"], "version": version})
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
-            if p.is_file()}  # fmt: skip
 
 
 class Warnings(logging.Handler):
@@ -61,8 +54,8 @@ def run(
     with pytest.MonkeyPatch.context() as patch:
         point_huggingface_hub_at(site, folder / "home", patch)
         site.valid_tokens.add(TOKEN)
-        site.seed(REPO, bundle_files(folder / "v1", "v1"))
-        bundle_files(folder / "v2", "v2")
+        site.seed(REPO, small_bundle(folder / "v1", "v1"))
+        small_bundle(folder / "v2", "v2")
         if cached:
             hub.download_bundle(REPO)
         prepare(site, patch, folder)
@@ -106,7 +99,7 @@ def xet(site: HubImitation, patch: pytest.MonkeyPatch, folder: Path) -> None:
 
 
 def stalled_files(site: HubImitation, patch: pytest.MonkeyPatch, folder: Path) -> None:
-    site.seed(REPO, bundle_files(folder / "v3", "v3"))  # a new version to fetch
+    site.seed(REPO, small_bundle(folder / "v3", "v3"))  # a new version to fetch
     site.faults.slow_files_seconds = 300.0
 
 
@@ -121,7 +114,7 @@ def bad_token(site: HubImitation, patch: pytest.MonkeyPatch, folder: Path) -> No
 def interrupted_update(site: HubImitation, patch: pytest.MonkeyPatch, folder: Path) -> None:
     from recommenders.hub.cache import repo_cache_folder
 
-    new = site.seed(REPO, bundle_files(folder / "v3", "v3"))
+    new = site.seed(REPO, small_bundle(folder / "v3", "v3"))
     cache = repo_cache_folder(REPO)
     (cache / "refs" / "main").write_text(new)
     (cache / "snapshots" / new).mkdir()

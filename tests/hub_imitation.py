@@ -533,6 +533,19 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, b"", {"ETag": f'"{oid}"'})
 
 
+def small_bundle(folder: Path, version: str) -> dict[str, bytes]:
+    """Write a small valid bundle (LFS and regular files) whose bytes differ by ``version``."""
+    from recommenders.artifacts import write_manifest
+
+    (folder / "models" / "popularity").mkdir(parents=True)
+    (folder / "catalog.parquet").write_bytes(f"catalog {version} ".encode() * 2000)
+    (folder / "interactions.safetensors").write_bytes(f"plays {version} ".encode() * 3000)
+    (folder / "models" / "popularity" / "config.json").write_text(json.dumps({"v": version}))
+    write_manifest(folder, {"models": ["popularity"], "version": version})
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file()}  # fmt: skip
+
+
 def point_huggingface_hub_at(
     hub: HubImitation, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

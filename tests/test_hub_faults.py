@@ -16,32 +16,20 @@ import pytest
 from huggingface_hub import constants
 
 from recommenders import hub
-from recommenders.artifacts import MANIFEST, write_manifest
+from recommenders.artifacts import MANIFEST
 from recommenders.errors import BundleError
 from recommenders.hub.cache import repo_cache_folder
-from tests.hub_imitation import HubImitation, hub_imitation  # noqa: F401
+from tests.hub_imitation import HubImitation, hub_imitation, small_bundle  # noqa: F401
 
 TOKEN = "hf_FaultsSecretToken0123456789abcd"
 REPO = "alice/lastfm-recommenders"
 BOUND_SECONDS = 60  # the longest a user may wait for the cache or a clear message
 
 
-def make_bundle(folder: Path, version: str) -> dict[str, bytes]:
-    """A small bundle (LFS and regular files) whose bytes differ by ``version``; its files."""
-    (folder / "models" / "popularity").mkdir(parents=True)
-    (folder / "catalog.parquet").write_bytes(f"catalog {version} ".encode() * 2000)
-    (folder / "interactions.safetensors").write_bytes(f"plays {version} ".encode() * 3000)
-    (folder / "models" / "popularity" / "config.json").write_text(json.dumps({"v": version}))
-    write_manifest(folder, {"models": ["popularity"], "version": version})
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
-
-
 @pytest.fixture()
 def site(hub_imitation: HubImitation, tmp_path: Path) -> HubImitation:  # noqa: F811
     """The imitation with REPO at bundle v1 on main."""
-    hub_imitation.seed(REPO, make_bundle(tmp_path / "v1", "v1"))
+    hub_imitation.seed(REPO, small_bundle(tmp_path / "v1", "v1"))
     return hub_imitation
 
 
@@ -91,7 +79,7 @@ def test_a_missing_repo_or_revision_is_named(site, repo, revision, said):
 
 
 def test_a_private_repo_without_a_token_says_how_to_get_access(site, tmp_path):
-    site.seed("alice/private", make_bundle(tmp_path / "p", "p"), private=True)
+    site.seed("alice/private", small_bundle(tmp_path / "p", "p"), private=True)
     message = timed_failure(lambda: hub.download_bundle("alice/private"))
     assert "no access" in message and "HF_TOKEN" in message
 
@@ -151,7 +139,7 @@ def test_server_gone_and_nothing_cached_says_the_network_is_needed_once(site):
 
 def test_a_hub_that_stops_sending_files_fails_over_to_the_cache(site, monkeypatch, tmp_path):
     cached = hub.download_bundle(REPO)
-    site.seed(REPO, make_bundle(tmp_path / "v2", "v2"))  # a new version to fetch
+    site.seed(REPO, small_bundle(tmp_path / "v2", "v2"))  # a new version to fetch
     site.faults.slow_files_seconds = 60.0
     monkeypatch.setattr(hub.download, "STALL_SECONDS", 2.0)
     started = time.perf_counter()
@@ -178,7 +166,7 @@ def test_offline_mode_uses_the_cache(site, monkeypatch, caplog):
 def test_an_update_interrupted_between_ref_and_files_keeps_the_older_copy(site, tmp_path):
     """As snapshot_download leaves it: refs/main moved to v2 whose snapshot is incomplete."""
     old = hub.download_bundle(REPO)
-    new = site.seed(REPO, make_bundle(tmp_path / "v2", "v2"))
+    new = site.seed(REPO, small_bundle(tmp_path / "v2", "v2"))
     folder = repo_cache_folder(REPO)
     (folder / "refs" / "main").write_text(new)
     (folder / "snapshots" / new).mkdir()
@@ -189,7 +177,7 @@ def test_an_update_interrupted_between_ref_and_files_keeps_the_older_copy(site, 
 
 def test_our_own_interrupted_update_never_moves_the_ref(site, tmp_path):
     old = hub.download_bundle(REPO)
-    site.seed(REPO, make_bundle(tmp_path / "v2", "v2"))
+    site.seed(REPO, small_bundle(tmp_path / "v2", "v2"))
     site.faults.flip_byte = {"catalog.parquet": 5}  # v2 never arrives intact
     timed_failure(lambda: hub.download_bundle(REPO))
     assert (repo_cache_folder(REPO) / "refs" / "main").read_text() == old.name
@@ -225,7 +213,7 @@ def pusher(site: HubImitation, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     """push(**faults): push bundle v2 over v1 with TOKEN, after switching on those faults."""
     site.valid_tokens.add(TOKEN)
     monkeypatch.setenv("HF_TOKEN", TOKEN)
-    make_bundle(tmp_path / "v2", "v2")
+    small_bundle(tmp_path / "v2", "v2")
 
     def push(**faults: object) -> str:
         for name, value in faults.items():

@@ -362,19 +362,6 @@ def test_timeout_then_success(api, small_data: Path, cache_dir: Path, error) -> 
     assert enriched.iloc[0]["spotify_source"] == "api"
 
 
-def test_repeated_failure_records_nothing_and_continues(api, small_data, cache_dir) -> None:
-    add_search(api, "Seeded Only", "error_503.json", status=503)  # repeats for every retry
-    add_search(api, "Muse", "search_muse.json")
-    names = names_of("Seeded Only", "Muse")
-    sleeps: list[float] = []
-    enriched = run_live(small_data, cache_dir, names, sleeps)
-    assert searched(api) == ['artist:"Seeded Only"'] * 5 + ['artist:"Muse"']
-    assert len(sleeps) == spotify.RetryPolicy().max_retries
-    assert set(spotify.Cache(cache_dir).read()) == {"Muse"}  # a later run retries the failure
-    assert row(enriched, "Seeded Only", names)["spotify_source"] == "seed"
-    assert row(enriched, "Muse", names)["spotify_source"] == "api"
-
-
 def test_no_network_warns_once_and_uses_seed(small_data, cache_dir, caplog) -> None:
     caplog.set_level(logging.INFO)
     with responses.RequestsMock() as rsps:
@@ -502,17 +489,18 @@ def test_token_401_is_rejected_credentials(small_data, cache_dir, caplog) -> Non
 
 
 @pytest.mark.parametrize(
-    "body",
+    "answer",
     [
-        requests.exceptions.ChunkedEncodingError("connection broken: incomplete read"),
-        requests.exceptions.ContentDecodingError("incorrect header check"),
-        requests.exceptions.TooManyRedirects("exceeded 30 redirects"),
-        "<html>garbled 200 body",
+        {"fixture": "error_503.json", "status": 503},
+        {"body": requests.exceptions.ChunkedEncodingError("connection broken: incomplete read")},
+        {"body": requests.exceptions.ContentDecodingError("incorrect header check")},
+        {"body": requests.exceptions.TooManyRedirects("exceeded 30 redirects")},
+        {"body": "<html>garbled 200 body"},
     ],
-    ids=["chunked", "content-decoding", "any-request-exception", "garbled-200"],
+    ids=["503", "chunked", "content-decoding", "any-request-exception", "garbled-200"],
 )
-def test_broken_response_is_retried_then_the_artist_skipped(api, small_data, cache_dir, body):
-    add_search(api, "Seeded Only", body=body)  # repeats for every retry
+def test_repeated_failure_is_retried_then_the_artist_skipped(api, small_data, cache_dir, answer):
+    add_search(api, "Seeded Only", **answer)  # repeats for every retry
     add_search(api, "Muse", "search_muse.json")
     names = names_of("Seeded Only", "Muse")
     sleeps: list[float] = []
@@ -521,6 +509,7 @@ def test_broken_response_is_retried_then_the_artist_skipped(api, small_data, cac
     assert len(sleeps) == spotify.RetryPolicy().max_retries
     assert set(spotify.Cache(cache_dir).read()) == {"Muse"}  # nothing recorded: retried next run
     assert row(enriched, "Seeded Only", names)["spotify_source"] == "seed"
+    assert row(enriched, "Muse", names)["spotify_source"] == "api"
 
 
 def test_search_403_stops_as_forbidden_not_unreachable(api, small_data, cache_dir, caplog):
