@@ -12,6 +12,7 @@ settings): see recommenders.loading.app_bundle_source.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import time
@@ -52,8 +53,10 @@ def build_demo(bundle: Bundle) -> gr.Blocks:
     models' "how it works" tabs and the data. Each tab lives in its own ui module; the SVD map
     and the exploration plots are built on the first visit of their tab, not at start-up."""
     from ui import clustering, compare, discover, explore, export, mcp_tools, softmax, svd
+    from ui.lazy_sessions import install as lazy_sessions
 
     export.serve_csv_files()
+    lazy_sessions()  # each new session (tab, API client): ~14 ms less CPU, see the module
     # delete_cache: files a visitor uploaded or downloaded are removed within the hour (the
     # history panel already deletes an upload as soon as it is read).
     with gr.Blocks(title=TITLE, delete_cache=(900, 3600)) as demo:
@@ -113,6 +116,11 @@ def main(argv: list[str] | None = None) -> int:
     demo = build_demo(bundle)
     from ui import mcp_tools
 
+    # The bundle and the page are ~440,000 Python objects that live as long as the process: out
+    # of the garbage collector's sight (after one last collection of start-up garbage), a full
+    # collection no longer walks them all, ~0.2 s of CPU every few hundred requests.
+    gc.collect()
+    gc.freeze()
     demo.launch(
         server_name=args.host,
         server_port=args.port,

@@ -175,7 +175,7 @@ def cards_html(
 def records(table: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows as dicts of plain Python values, like ``to_dict("records")`` at a third of its
     cost (which matters on the recommend path); a missing value may be None or pd.NA."""
-    columns = {str(c): table[c].tolist() for c in table.columns}
+    columns = {str(c): column.tolist() for c, column in table.items()}  # not table[c]: slower
     rows = zip(*columns.values(), strict=True)
     return [dict(zip(columns, values, strict=True)) for values in rows]
 

@@ -23,7 +23,8 @@ def new_session() -> dict[str, Any]:
 
 def remember_shown(session: dict[str, Any], results: pd.DataFrame) -> dict[str, Any]:
     """The cards on screen (id → name), so a click on a card's button can name its artist."""
-    shown = {int(i): str(n) for i, n in zip(results["artist_id"], results["name"], strict=True)}
+    ids, names = results["artist_id"].tolist(), results["name"].tolist()  # not per element
+    shown = {int(i): str(n) for i, n in zip(ids, names, strict=True)}
     return {**session, "shown": shown}
 
 

@@ -1,0 +1,107 @@
+"""How Discover's Recommend is served cheaply without changing its answers: sessions that build a
+component's config only when used (ui/lazy_sessions.py), Gradio's input checks done in the
+handler (no thread trip per input), and small requests answered on the event loop while large
+ones go to a worker thread."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+import pytest
+from gradio import state_holder
+from gradio.state_holder import SessionState
+
+from recommenders.query import RecQuery
+from ui import discover, lazy_sessions, session
+
+
+def small_demo() -> gr.Blocks:
+    with gr.Blocks() as demo:
+        box = gr.Textbox("hello", label="box")
+        with gr.Row():
+            gr.Dropdown(["a", "b"], value="a", label="pick")
+            gr.HTML("<b>hi</b>")
+        gr.State({"x": 1})
+        gr.Button("go").click(lambda s: s, box, box)
+    return demo
+
+
+def test_a_lazy_session_holds_what_gradios_own_holds() -> None:
+    demo = small_demo()
+    eager, lazy = SessionState(demo), lazy_sessions.LazySessionState(demo)
+    assert dict.__len__(lazy.config_values) == 0  # nothing built at the start
+    ids = list(eager.config_values)
+    for state in (eager, lazy):
+        state._update_value_in_config(ids[1], "typed")
+        state[ids[2]] = gr.Dropdown(["a", "b", "c"], value="c", label="pick", render=False)
+    assert len(lazy.config_values) == len(eager.config_values)
+    assert ids[1] in lazy.config_values and 10**9 not in lazy.config_values
+    assert lazy.config_values.get(10**9, "none") == "none"
+    assert list(lazy.components) == list(eager.components)  # a deep link: same, same order
+
+
+def test_install_makes_every_new_session_lazy() -> None:
+    assert lazy_sessions.install() and lazy_sessions.install()  # twice is harmless
+    holder = state_holder.StateHolder()
+    holder.set_blocks(small_demo())
+    assert isinstance(holder["a-session"], lazy_sessions.LazySessionState)
+
+
+@pytest.mark.parametrize(
+    ("picks", "feedback", "inline"),
+    [
+        (["Radiohead", "Muse"], {}, True),
+        (None, {}, True),
+        ([f"a{i}" for i in range(discover.INLINE_ARTISTS)], {}, True),
+        ([f"a{i}" for i in range(discover.INLINE_ARTISTS + 1)], {}, False),
+        (["a"], {"like": {i: "x" for i in range(discover.INLINE_ARTISTS)}}, False),
+        (["x" * (discover.INLINE_NAME_CHARS + 1)], {}, False),
+        ("Radiohead", {}, False),  # not a list: whatever it is, not on the loop
+    ],
+)
+def test_only_small_requests_run_on_the_event_loop(picks, feedback, inline) -> None:
+    current = {**session.new_session(), **feedback}
+    assert discover.runs_inline(picks, current) is inline
+
+
+class ThreadSpy:
+    """The real bundle, noting the thread each recommend() runs in."""
+
+    def __init__(self, bundle: Any) -> None:
+        self.bundle, self.threads = bundle, []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.bundle, name)
+
+    def recommend(self, model: str, query: RecQuery) -> pd.DataFrame:
+        self.threads.append(threading.get_ident())
+        return self.bundle.recommend(model, query)
+
+
+def test_recommend_checks_inputs_as_gradio_does_on_the_loop_or_in_a_thread(fast_bundle) -> None:
+    spy = ThreadSpy(fast_bundle)
+    with gr.Blocks() as demo:
+        discover.build(spy)
+    (event,) = [f for f in demo.fns.values() if f.api_name == "recommend"]
+    assert event.preprocess is False and event.postprocess is False  # plain values both ways
+
+    async def call(picks: list[str], k: object = 10, penalty: object = 0.0) -> tuple:
+        loop = threading.get_ident()
+        outputs = await event.fn(picks, "softmax", k, [], penalty, session.new_session())
+        return outputs, spy.threads[-1] == loop
+
+    outputs, on_loop = asyncio.run(call(["Radiohead", "Muse"]))
+    assert on_loop and "artist-card" in outputs[1] and outputs[4]["path"].endswith(".csv")
+    many = fast_bundle.top_artists(discover.INLINE_ARTISTS + 5)
+    outputs, on_loop = asyncio.run(call(many))
+    assert not on_loop and "artist-card" in outputs[1]
+    with pytest.raises(gr.Error, match="not in the list of choices"):
+        asyncio.run(call(["Radiohead"], k=7))
+    with pytest.raises(gr.Error, match="greater than maximum"):
+        asyncio.run(call(["Radiohead"], penalty=2.0))
+    status, *_ = asyncio.run(call(["Radiohed"]))[0]
+    assert "Did you mean" in status  # an input error is still the status, not an exception
