@@ -22,6 +22,7 @@ from recommenders.catalog import genre_and_tag_labels
 from recommenders.errors import BundleError, RecommenderInputError
 from recommenders.explain import Explainer, explanation_text
 from recommenders.history_matching import HistoryMatch, check_history, match_history
+from recommenders.lazy import Lazy
 from recommenders.models import DEFAULT_MODEL_ORDER
 from recommenders.models.base import Recommender
 from recommenders.names import ArtistNames
@@ -69,8 +70,15 @@ class Bundle:
         # Junk names and duplicate spellings are never recommended (see recommenders.cleaning).
         hidden = ~offered.to_numpy(bool) if offered is not None else np.zeros(len(catalog), bool)
         self._hidden = np.flatnonzero(hidden)
-        self._explainer = Explainer(interactions.matrix, catalog["tags"].tolist())
+        tags = catalog["tags"]
+        self._explainer = Lazy(lambda: Explainer(interactions.matrix, tags.tolist()))
         self._listeners = catalog["listeners"].to_numpy(np.int64)
+
+    def warm_up(self) -> None:
+        """Build now what is otherwise built on first use (name search, explanations): call it
+        once the app answers, so the first visitor does not wait for it."""
+        self._names.warm_up()
+        self._explainer.get()
 
     @classmethod
     def from_directory(cls, directory: Path, models: Iterable[str] | None = None) -> Bundle:
@@ -291,7 +299,7 @@ class Bundle:
         """The result table for ranked columns; built from numpy columns (pandas row selection
         costs more than the whole model on this hot path)."""
         table = {name: values[columns] for name, values in self._result_columns.items()}
-        reasons = self._explainer.reasons(np.asarray(reasons_from), columns)
+        reasons = self._explainer.get().reasons(np.asarray(reasons_from), columns)
         names, n_users = self._result_columns["name"], self.n_users
         table["explanation"] = [
             explanation_text(name, reason, names, int(listeners), n_users)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from recommenders.errors import RecommenderInputError
+from recommenders.lazy import Lazy
 from recommenders.matching import ArtistMatcher, Match
 from recommenders.text import normalise
 
@@ -29,7 +30,8 @@ class ArtistNames:
         which still resolve by their exact name or id."""
         self.names = names
         listeners = listeners if listeners is not None else pd.Series(0, index=names.index)
-        self._matcher = ArtistMatcher(names, listeners, offered)
+        # the typo index takes ~0.4 s to build: only the first search or near miss needs it
+        self._matcher = Lazy(lambda: ArtistMatcher(names, listeners, offered))
         self._exact: dict[str, int] = {}
         self._normalised: dict[str, list[int]] = defaultdict(list)
         for artist_id, name in names.items():
@@ -38,6 +40,10 @@ class ArtistNames:
         for ids in self._normalised.values():  # most listened spelling first
             ids.sort(key=lambda i: -int(listeners.get(i, 0)))
         self._ids = set(int(i) for i in names.index)
+
+    def warm_up(self) -> None:
+        """Build the typo index now (e.g. right after the server started)."""
+        self._matcher.get()
 
     def resolve(self, liked: Iterable[object] | object) -> list[int]:
         """Artist ids for a list of names or ids, in order, without duplicates.
@@ -94,7 +100,7 @@ class ArtistNames:
         candidates = self._normalised.get(normalise(item), [])
         if candidates:
             return candidates[0]
-        found = self._matcher.match(item) if item.strip() else None
+        found = self._matcher.get().match(item) if item.strip() else None
         if found is not None and found.score == 100:
             return found.artist_id
         if item.strip().isdigit() and int(item) in self._ids:
@@ -108,15 +114,15 @@ class ArtistNames:
         a leading "The" and typos; ranked by closeness, then listeners."""
         if not isinstance(query, str):
             return []
-        return [m.name for m in self._matcher.search(query, limit)]
+        return [m.name for m in self._matcher.get().search(query, limit)]
 
     def search_matches(self, query: str, limit: int = 20) -> list[Match]:
         """``search`` with ids, closeness scores and listener counts."""
-        return self._matcher.search(query, limit) if isinstance(query, str) else []
+        return self._matcher.get().search(query, limit) if isinstance(query, str) else []
 
     def match_many(self, names: Iterable[str]) -> list[Match | None]:
         """The one offered artist each free-text name means, or None (see ArtistMatcher.match)."""
-        return self._matcher.match_many(names)
+        return self._matcher.get().match_many(names)
 
 
 def _short(text: str, limit: int = 80) -> str:
