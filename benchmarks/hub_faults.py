@@ -103,6 +103,12 @@ def stalled_files(site: HubImitation, patch: pytest.MonkeyPatch, folder: Path) -
     site.faults.slow_files_seconds = 300.0
 
 
+def offline(site: HubImitation, patch: pytest.MonkeyPatch, folder: Path) -> None:
+    from huggingface_hub import constants
+
+    patch.setattr(constants, "HF_HUB_OFFLINE", True)
+
+
 def stopped(site: HubImitation, patch: pytest.MonkeyPatch, folder: Path) -> None:
     site.stop()
 
@@ -140,6 +146,7 @@ SCENARIOS = [
     ("byte flipped every time", fault(flip_byte={"catalog.parquet": 9}), pull, False),
     ("cached file corrupted on disk", flipped_cache, pull, True),
     ("server gone, cached", stopped, pull, True),
+    ("HF_HUB_OFFLINE=1, cached", offline, pull, True),
     ("server gone, nothing cached", stopped, pull, False),
     ("Hub stalls 90 s before answering, cached", fault(slow_seconds=90.0), pull, True),
     ("Hub stalls 90 s before answering, nothing cached", fault(slow_seconds=90.0), pull, False),
