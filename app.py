@@ -112,7 +112,13 @@ def main(argv: list[str] | None = None) -> int:
     # every event by default: a third of the server's time under load. Refresh every 100 events.
     os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
     os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "2000")
-    bundle = load_bundle(args.artifacts)
+    from recommenders.errors import BundleError, RecommenderInputError
+
+    try:
+        bundle = load_bundle(args.artifacts)
+    except (BundleError, RecommenderInputError) as exc:  # a message, not a traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     demo = build_demo(bundle)
     from ui import mcp_tools
 

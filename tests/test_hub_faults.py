@@ -265,3 +265,15 @@ def test_hub_messages_never_contain_the_token():
     with pytest.raises(BundleError) as caught, hub_failures("Pushing failed", TOKEN):
         raise KeyError(f"odd {TOKEN}")
     assert TOKEN not in str(caught.value) and "***" in str(caught.value)
+
+
+def test_the_app_says_why_it_cannot_start_instead_of_a_traceback(site, capsys, monkeypatch):
+    import app
+
+    for name in ("GRADIO_ANALYTICS_CACHE_FREQUENCY", "GRADIO_ANALYTICS_MAX_EVENTS"):
+        monkeypatch.setenv(name, "100")  # app.main sets them: restored after the test
+    site.stop()
+    assert app.main(["--artifacts", "alice/not-cached"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: Cannot get the bundle 'alice/not-cached'")
+    assert "unreachable" in err and "Traceback" not in err
