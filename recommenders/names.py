@@ -67,17 +67,19 @@ class ArtistNames:
                 f"Too many artists ({len(items)}): at most {MAX_PICKED} are accepted."
             )
         ids: list[int] = []
-        problems: list[str] = []
+        problems: list[RecommenderInputError] = []
         for item in items:
             try:
                 ids.append(self.resolve_one(item))
             except RecommenderInputError as exc:
-                problems.append(str(exc))
+                problems.append(exc)
         if problems:
-            shown = problems[:5] + (
+            shown = [str(p) for p in problems[:5]] + (
                 [f"... and {len(problems) - 5} more"] if len(problems) > 5 else []
             )
-            raise RecommenderInputError(" ".join(shown))
+            # every item's suggestions, even past the five messages shown
+            found = [pair for p in problems for pair in p.suggestions]
+            raise RecommenderInputError(" ".join(shown), suggestions=found)
         return ids
 
     def resolve_one(self, item: object) -> int:
@@ -107,7 +109,10 @@ class ArtistNames:
             return int(item)
         suggestions = self.search(item, limit=3)
         hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
-        raise RecommenderInputError(f"Unknown artist {_short(item)!r}.{hint}")
+        raise RecommenderInputError(
+            f"Unknown artist {_short(item)!r}.{hint}",
+            suggestions=[(item, suggestions)] if suggestions else (),
+        )
 
     def search(self, query: str, limit: int = 20) -> list[str]:
         """Names that best match ``query``, for pickers: tolerant of case, accents, punctuation,

@@ -22,6 +22,7 @@ EXPECTED_APIS = {
     "/compare",
     "/recommend",
     "/picker_search",
+    "/explore_search",
 }
 TOOLS = {"/recommend_artists", "/similar_artists", "/artist_info", "/search_artists"}
 
@@ -222,10 +223,11 @@ def test_discover_recommend_and_search(client) -> None:
     )
     assert "error" not in status and cards.count('class="artist-card"') == 5
     assert 'data-action="exclude"' in cards and len(pd.read_csv(val(csv_path))) == 5
-    assert "Did you mean" in error_text(
-        client, ["Radiohed"], "softmax", 5, [], 0.0, api_name="/recommend"
-    )
+    typo = error_text(client, ["Radiohed"], "softmax", 5, [], 0.0, api_name="/recommend")
+    assert "Did you mean" in typo and 'data-bad="Radiohed" data-good="Radiohead"' in typo
     assert client.predict("bjork", 3, api_name="/search_artists")[0] == "Björk"
     found = client.predict([], "acdc", api_name="/picker_search")  # picked so far, typed text
     values = [choice[1] for choice in found["choices"]]
     assert values[0] == "AC/DC" and found["choices"][0][0] == "AC/DC · acdc"
+    found = client.predict(None, "sigur ros", api_name="/explore_search")  # the Data tab's
+    assert found["choices"][0][1] == "Sigur Rós"

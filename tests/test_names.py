@@ -63,6 +63,32 @@ def test_every_problem_is_reported_at_once(names):
     assert "Nope One" in str(info.value) and "Nope Two" in str(info.value)
 
 
+def test_suggestions_are_data_on_the_error(names):
+    with pytest.raises(RecommenderInputError) as info:
+        names.resolve(["Radiohed"])
+    assert info.value.suggestions == (("Radiohed", ("Radiohead",)),)
+    assert hash(info.value.suggestions)  # immutable: tuples all the way down
+
+
+def test_errors_without_a_near_miss_have_no_suggestions(names):
+    assert RecommenderInputError("anything").suggestions == ()
+    for bad in (["xq"], [12345], []):
+        with pytest.raises(RecommenderInputError) as info:
+            names.resolve(bad)
+        assert info.value.suggestions == ()
+
+
+def test_suggestions_survive_combining_problems_in_input_order(names):
+    with pytest.raises(RecommenderInputError) as info:
+        names.resolve(["Radiohed", "Muse", "xq", "Musee"])
+    assert info.value.suggestions == (("Radiohed", ("Radiohead",)), ("Musee", ("Muse",)))
+    typos = [f"Radiohed{i}" for i in range(7)]
+    with pytest.raises(RecommenderInputError) as info:
+        names.resolve(typos)
+    assert "and 2 more" in str(info.value)  # the message shows five problems ...
+    assert [typed for typed, _ in info.value.suggestions] == typos  # ... the data keeps all
+
+
 @pytest.mark.parametrize("bad", [[], None, "", [3.5], [None], [["Muse"]]])
 def test_empty_or_malformed_input_is_refused(names, bad):
     with pytest.raises(RecommenderInputError):

@@ -7,20 +7,15 @@ an event that can fail (Gradio marks an errored event's outputs with a sticky "E
 
 from __future__ import annotations
 
-import ast
 import functools
 import html
-import re
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
-from recommenders.errors import RecommenderInputError
+from recommenders.errors import RecommenderInputError, Suggestions
 
-UNKNOWN = re.compile(
-    r"Unknown artist (?P<bad>'[^']*'|\"[^\"]*\")\.(?: Did you mean (?P<good>.+)\?)?"
-)
 # One listener on the status block turns a click on a suggestion into one Gradio event.
 FIX_JS = (
     "element.addEventListener('click', (e) => { const b = e.target.closest('button[data-good]');"
@@ -28,29 +23,21 @@ FIX_JS = (
 )
 
 
-def suggestions(message: str) -> tuple[str | None, list[str]]:
-    """(the unknown name, the suggested names) from an "Unknown artist ... Did you mean" error."""
-    found = UNKNOWN.search(message)
-    if not found:
-        return None, []
-    try:
-        bad = ast.literal_eval(found["bad"])
-        good = list(ast.literal_eval(f"({found['good']},)")) if found["good"] else []
-    except (ValueError, SyntaxError):
-        return None, []
-    return str(bad), [str(g) for g in good if isinstance(g, str)]
-
-
-def error_html(message: str) -> str:
-    """The message, escaped, with one button per "did you mean" suggestion."""
-    bad, good = suggestions(message)
-    buttons = "".join(
-        f'<button class="suggest" data-bad="{html.escape(bad or "")}" '
-        f'data-good="{html.escape(g)}">{html.escape(g)}</button>'
-        for g in good[:3]
-    )
-    extra = f'<div class="suggestions">Did you mean: {buttons}</div>' if buttons else ""
-    return f'<div class="status error" role="alert">{html.escape(message)}{extra}</div>'
+def error_html(message: str, suggestions: Suggestions = ()) -> str:
+    """The message, escaped, with one button per "did you mean" name: the error's
+    ``suggestions`` (data, never parsed back out of the message, whose wording may change)."""
+    lines = []
+    for bad, good in suggestions[:5]:
+        buttons = "".join(
+            f'<button class="suggest" data-bad="{html.escape(bad)}" '
+            f'data-good="{html.escape(g)}">{html.escape(g)}</button>'
+            for g in good[:3]
+        )
+        # with several unknown names, each line says which one its buttons replace
+        shown = bad if len(bad) <= 40 else bad[:39] + "…"
+        label = f"Instead of “{shown}”, did you mean" if len(suggestions) > 1 else "Did you mean"
+        lines.append(f'<div class="suggestions">{html.escape(label)}: {buttons}</div>')
+    return f'<div class="status error" role="alert">{html.escape(message)}{"".join(lines)}</div>'
 
 
 def info_html(message: str) -> str:
@@ -74,7 +61,7 @@ def guarded(*blank: Any) -> Callable[[Callable[..., tuple[Any, ...]]], Callable[
             try:
                 return fn(*args, **kwargs)
             except RecommenderInputError as exc:
-                return (error_html(str(exc)), *blank)
+                return (error_html(str(exc), exc.suggestions), *blank)
 
         return wrapper
 

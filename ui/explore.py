@@ -147,13 +147,13 @@ def build(bundle: Bundle, tab: gr.Tab) -> None:
 
     gr.Markdown("### Look up an artist")
     with gr.Row():
-        name = gr.Dropdown(
-            choices=inputs.top_artist_names(bundle),
-            value=None,
-            allow_custom_value=True,
-            filterable=True,
+        # the Discover picker's typo- and accent-tolerant server-side search, for one artist
+        name = inputs.searchable_picker(
+            bundle,
+            "explore",
             label="Artist",
-            info="Type any name, e.g. Radiohead.",
+            multiselect=False,
+            info="Type any name (typos and accents are fine), e.g. Radiohead.",
         )
         model = gr.Dropdown(
             bundle.model_names, value=similar_model(bundle), label="Similar by model"

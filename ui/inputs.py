@@ -54,17 +54,24 @@ def label_choices(bundle: Bundle) -> list[str]:
     return bundle.known_labels()[:LABEL_CHOICES]
 
 
-def artist_picker(bundle: Bundle, elem_id: str, label: str = "Artists you like") -> gr.Dropdown:
-    """A light multi-select: the most listened artists as choices, any other name can be typed
-    (validated server-side by the Bundle), and typing fetches matching names from the server."""
+def artist_picker(
+    bundle: Bundle,
+    elem_id: str,
+    label: str = "Artists you like",
+    multiselect: bool = True,
+    info: str = "Type a few letters (typos and accents are fine), pick, repeat.",
+) -> gr.Dropdown:
+    """A light picker (multi-select, or one artist): the most listened artists as choices, any
+    other name can be typed (validated server-side by the Bundle), and typing fetches matching
+    names from the server."""
     return gr.Dropdown(
         choices=top_artist_names(bundle),
-        value=[],
-        multiselect=True,
+        value=[] if multiselect else None,
+        multiselect=multiselect,
         allow_custom_value=True,
         filterable=True,
         label=label,
-        info="Type a few letters (typos and accents are fine), pick, repeat.",
+        info=info,
         elem_id=elem_id,
         elem_classes="artist-picker",
     )
@@ -77,9 +84,13 @@ def search_label(name: str, typed: str) -> str:
     return name if typed.casefold() in name.casefold() else f"{name} · {typed}"
 
 
-def search_choices(bundle: Bundle, picked: list[str] | None, typed: str | None) -> dict[str, Any]:
-    """Choices for the picker while typing: server-side matches first, then what is picked."""
+def search_choices(
+    bundle: Bundle, picked: list[str] | str | None, typed: str | None
+) -> dict[str, Any]:
+    """Choices for the picker while typing: server-side matches first, then what is picked
+    (a list for a multi-select, one name or None for a single-select picker)."""
     typed = (typed or "").strip()
+    picked = [picked] if isinstance(picked, str) else picked
     picked = [p for p in (picked or []) if isinstance(p, str)]
     if not typed:
         names = list(dict.fromkeys([*picked, *top_artist_names(bundle)]))
@@ -91,13 +102,14 @@ def search_choices(bundle: Bundle, picked: list[str] | None, typed: str | None) 
 
 
 def wire_search(bundle: Bundle, picker: gr.Dropdown, typed: gr.Textbox, name: str) -> None:
-    """Server-side search while typing in ``picker`` (cheap, off the queue).
+    """Server-side search while typing in ``picker`` (cheap, off the queue), multi- or
+    single-select.
 
     The typed text is read from the page when the event fires (a js step), not from the key-up
     event data: Gradio re-sends the first key's stale data for a burst of fast keys."""
     selector = f"#{picker.elem_id} input"
 
-    def on_key(picked: list[str] | None, query: str | None) -> dict[str, Any]:
+    def on_key(picked: list[str] | str | None, query: str | None) -> dict[str, Any]:
         return search_choices(bundle, picked, query)
 
     picker.key_up(
@@ -110,6 +122,16 @@ def wire_search(bundle: Bundle, picker: gr.Dropdown, typed: gr.Textbox, name: st
         trigger_mode="always_last",
         js=f"(picked, q) => [picked, document.querySelector({selector!r})?.value ?? '']",
     )
+    if not picker.multiselect:
+        # A single-select box shows the chosen label ("Radiohead · radiohed"): plain labels again.
+        picker.select(
+            lambda picked: search_choices(bundle, picked, ""),
+            picker,
+            picker,
+            api_visibility="private",
+            queue=False,
+            show_progress="hidden",
+        )
 
 
 def search_box() -> gr.Textbox:
@@ -163,9 +185,12 @@ SOURCE_PICKS = "Artists I pick"
 SOURCE_USER = "An existing Last.fm user"
 
 
-def searchable_picker(bundle: Bundle, prefix: str, api_name: str | None = None) -> gr.Dropdown:
-    """The artist picker with its server-side search wired (api ``api_name``)."""
-    picker = artist_picker(bundle, f"{prefix}-picker")
+def searchable_picker(
+    bundle: Bundle, prefix: str, api_name: str | None = None, **options: Any
+) -> gr.Dropdown:
+    """The artist picker (``options``: artist_picker's) with its server-side search wired
+    (api ``api_name``, hidden from API docs and MCP by mcp_tools.only_tools_in_mcp)."""
+    picker = artist_picker(bundle, f"{prefix}-picker", **options)
     wire_search(bundle, picker, search_box(), api_name or f"{prefix}_search")
     return picker
 
