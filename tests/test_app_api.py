@@ -3,6 +3,7 @@ invalid input comes back as a clear message (AppError), not a 500 or a traceback
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -112,7 +113,10 @@ def test_svd_for_user_and_picks(client) -> None:
     assert len(val(history)["data"]) > 0
     assert cards.count('class="artist-card"') == 5
     recommended = pd.read_csv(val(csv_path))["name"].tolist()
-    marked = {row[2] for row in points["data"] if row[3] == "recommended"}
+    spec = json.loads(points["plot"])  # the map: a Vega-Lite spec with its data as columns
+    columns = spec["data"]["values"][0]
+    names, groups = columns["name"], columns["group"]
+    marked = {n for n, g in zip(names, groups, strict=True) if g == "recommended"}
     assert marked <= set(recommended) and marked
     assert "Unknown user_id" in error_text(
         client, USER, [], 999999, 5, [], 0.0, api_name="/svd_recommend"

@@ -62,6 +62,11 @@ CSS = """
 .readable-table th { white-space: normal !important; }
 /* Discover's CSV button shows only beside cards (no gr.update per request: ui.discover) */
 #discover-tab:not(:has(.cards-box .card-grid)) #discover-csv { display: none !important; }
+/* the SVD map (ui.svd): the clicked or tapped artist's name and the subtitle, light or dark */
+.artist-map .mark-text.role-mark text { fill: var(--body-text-color); paint-order: stroke;
+  stroke: var(--block-background-fill); stroke-width: 4px; stroke-linejoin: round;
+  font-weight: 650; }
+.artist-map .role-title-subtitle text { fill: var(--body-text-color-subdued); }
 .footer-note p { font-size: 0.85em; color: var(--body-text-color-subdued); }
 @media (max-width: 640px) {
   .picker-row, .stack-on-phone { flex-direction: column !important; }
@@ -69,5 +74,9 @@ CSS = """
   .main-tabs button[role="tab"] { padding: 6px 8px !important; font-size: 0.9em; }
   .plot-grid { grid-template-columns: 1fr; }
   .card-grid { grid-template-columns: 1fr; }
+  /* the history upload (ui.history_panel, 120 px high): its floating label covered the drop
+     zone's icon on a phone; the zone gets room under the label instead */
+  #history-upload .upload-container { height: 168px !important; padding-top: 36px; }
+  #history-upload .upload-container .wrap { min-height: 0; }
 }
 """

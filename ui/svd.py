@@ -1,13 +1,21 @@
 """Collaborative filtering (SVD) tab: recommendations for a user or picked artists, and a 2-D map
-of the artist embeddings with the listener's and the recommended artists highlighted."""
+of the artist embeddings with the listener's and the recommended artists highlighted.
+
+The map is a Vega-Lite spec shown by ``gr.Plot`` (Gradio's Altair path, without the altair
+package), not a ``gr.ScatterPlot``: the native plot's tooltip always lists the y and x values
+before any other column, and Vega shows tooltips on pointer moves only, so a tap on a phone
+showed nothing. Here the tooltip is the artist's name (as its heading) and group, and a click or
+tap rings the nearest point and writes its name beside it."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import gradio as gr
 import numpy as np
 import pandas as pd
+from gradio.components.plot import AltairPlotData
 
 from recommenders.bundle import Bundle
 from recommenders.query import RecQuery
@@ -16,6 +24,9 @@ from ui import cards, errors, export, inputs
 MODEL = "svd"
 MAP_POINTS = 2000  # most listened artists drawn on the map, plus the highlighted ones
 YOURS, RECOMMENDED = "your artists", "recommended"
+PICKED, PICK_RING = "picked", "#e4572e"  # the clicked or tapped point (a Vega-Lite param)
+COLUMNS = ["x", "y", "name", "group"]  # the map's data (highlighted_map)
+SUBTITLE = f"The {MAP_POINTS:,} most listened artists by main tag"  # fits a phone-wide plot
 BACKGROUND = [
     "#9ecae1",
     "#a1d99b",
@@ -50,19 +61,92 @@ def highlighted_map(
     top = base.drop(index=base.index.intersection(marked)).nlargest(points, "listeners")
     mine = base.loc[base.index.intersection(yours)].assign(group=YOURS)
     recs = base.loc[base.index.intersection(recommended)].assign(group=RECOMMENDED)
-    return pd.concat([top, mine, recs])[["x", "y", "name", "group"]]
+    return pd.concat([top, mine, recs])[COLUMNS]
 
 
 def example_map(bundle: Bundle, base: pd.DataFrame) -> pd.DataFrame:
-    """The map a visitor sees first: the first example picks and their recommendations.
-
-    It also puts both highlight groups in the plot from the start: Gradio's plot keeps the
-    colour domain of its first data, so groups that only appear later would not be drawn.
-    """
+    """The map a visitor sees first: the first example picks and their recommendations."""
     query = RecQuery.of(liked=inputs.EXAMPLE_PICKS[0], k=inputs.DEFAULT_K)
     yours = bundle.listener_artists(query)["artist_id"].to_numpy()
     recommended = bundle.recommend(MODEL, query)["artist_id"].to_numpy()
     return highlighted_map(base, MAP_POINTS, yours, recommended)
+
+
+def map_plot(points: pd.DataFrame, colours: dict[str, str]) -> AltairPlotData:
+    """The map of ``points`` (x, y, name, group) as a Vega-Lite scatter for ``gr.Plot``.
+
+    Hover: a tooltip headed by the artist's name (vega-tooltip shows a "title" key as its
+    heading), then the group; no coordinates. Click or tap: the nearest point gets a ring and its
+    name beside it. ``chart="scatter"`` lets Gradio theme it like its own plots (fonts, text
+    colours, light or dark) and fit it to the width; the colour encoding sits in the points
+    layer, where that theming leaves our colours alone. The SVG renderer (set in the spec) gives
+    every point an aria-label: the artist's name.
+    """
+    x_range, y_range = (
+        [float(points[c].min()), float(points[c].max())] if len(points) else [-1.0, 1.0]
+        for c in ("x", "y")
+    )
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "usermeta": {"embedOptions": {"renderer": "svg", "actions": False}},
+        "title": {"text": "Artist map", "subtitle": SUBTITLE},  # ui.style colours the subtitle
+        "background": "transparent",  # Vega-Lite's default is white, even in dark mode
+        "height": 400,
+        # columns, not one object per artist: half the bytes; flatten makes the rows
+        "data": {"values": [{c: points[c].tolist() for c in COLUMNS}]},
+        "transform": [{"flatten": COLUMNS}],
+        # Fixed domains: the pick layers are empty until a pick and must not move the axes.
+        "encoding": {
+            "x": {"field": "x", "type": "quantitative", "title": "taste factor 1",
+                  "scale": {"domain": x_range, "nice": True},
+                  "axis": {"tickCount": {"expr": "ceil(width / 80)"}}},  # no overlap on phones
+            "y": {"field": "y", "type": "quantitative", "title": "taste factor 2",
+                  "scale": {"domain": y_range, "nice": True}},
+        },
+        "layer": [points_layer(colours), *pick_layers(sum(x_range) / 2)],
+    }  # fmt: skip
+    return AltairPlotData(chart="scatter", plot=json.dumps(spec, ensure_ascii=False))
+
+
+def points_layer(colours: dict[str, str]) -> dict[str, Any]:
+    """Every artist as a ring coloured by group (the highlighted ones larger); a click or tap
+    selects the nearest one (``nearest``: a Voronoi overlay, so a finger need not hit the dot)."""
+    highlighted = f"indexof({json.dumps([YOURS, RECOMMENDED])}, datum.group) >= 0"
+    return {
+        # by fields: the rows come from one flattened datum, so they share one row id
+        "params": [{"name": PICKED, "select": {"type": "point", "on": "click", "nearest": True,
+                                               "toggle": False, "fields": COLUMNS[:3]}}],
+        "mark": {"type": "point", "strokeWidth": 1.5, "opacity": 0.8},
+        "encoding": {
+            "color": {
+                "field": "group", "type": "nominal",
+                "scale": {"domain": list(colours), "range": list(colours.values())},
+                # three columns on a phone-wide plot, so no entry is cut off
+                "legend": {"title": None, "orient": "bottom",
+                           "columns": {"expr": "width < 500 ? 3 : 6"}},
+            },
+            "size": {"condition": {"test": highlighted, "value": 60}, "value": 24},
+            "tooltip": [{"field": "name", "title": "title"}, {"field": "group", "title": "group"}],
+            "description": {"field": "name"},
+        },
+    }  # fmt: skip
+
+
+def pick_layers(middle: float) -> list[dict[str, Any]]:
+    """The picked artist: a ring, and its name right of it (left of it in the right half of
+    the map, so the name stays inside the plot). ui.style gives the name a halo. Both are left
+    out of the accessibility tree: the dot itself carries the name."""
+    picked = {"filter": {"param": PICKED, "empty": False}}
+    ring = {"type": "point", "size": 260, "strokeWidth": 2.5, "color": PICK_RING, "aria": False}
+    names = [
+        {
+            "transform": [picked, {"filter": f"datum.x {side} {middle!r}"}],
+            "mark": {"type": "text", "align": align, "dx": dx, "fontSize": 13, "aria": False},
+            "encoding": {"text": {"field": "name"}},
+        }
+        for side, align, dx in (("<", "left", 10), (">=", "right", -10))
+    ]
+    return [{"transform": [picked], "mark": ring}, *names]
 
 
 def build(bundle: Bundle, tab: gr.Tab) -> None:
@@ -83,19 +167,11 @@ def build(bundle: Bundle, tab: gr.Tab) -> None:
         go = gr.Button("Recommend", variant="primary")
     with gr.Accordion("Options", open=False):
         k, tags, penalty = inputs.controls(bundle)
-    artist_map = gr.ScatterPlot(
-        x="x",
-        y="y",
-        color="group",
-        tooltip=["name", "group"],
-        x_title="taste factor 1",
-        y_title="taste factor 2",
-        title=f"Artist map: the {MAP_POINTS:,} most listened artists by main tag",
-        caption="Black: the listener's artists · purple: recommended · tap or hover a dot for "
-        "its name. Before your first request the map shows "
-        f"{', '.join(inputs.EXAMPLE_PICKS[0])}.",
-        height=480,
-        elem_classes="artist-map",
+    artist_map = gr.Plot(show_label=False, elem_classes="artist-map")
+    gr.Markdown(
+        "Black: the listener's artists · purple: recommended · hover a dot for its name, or "
+        "click or tap it to label it. Before your first request the map shows "
+        f"{', '.join(inputs.EXAMPLE_PICKS[0])}."
     )
     with gr.Row(elem_classes="stack-on-phone"):
         with gr.Column(scale=1):
@@ -105,17 +181,18 @@ def build(bundle: Bundle, tab: gr.Tab) -> None:
         with gr.Column(scale=2):
             result_cards = gr.HTML(elem_classes="cards-box")
     download = gr.DownloadButton("Download CSV", visible=False, size="sm")
-    holder: dict[str, pd.DataFrame] = {}
+    holder: dict[str, Any] = {}
 
     def base() -> pd.DataFrame:
         if "base" not in holder:
-            holder["base"] = map_base(bundle)
+            frame = map_base(bundle)
+            holder.update(colours=colour_map(frame), base=frame)  # "base" last: both are ready
         return holder["base"]
 
-    def first_map() -> dict[str, Any]:
+    def first_map() -> AltairPlotData:
         """The example map, built on the first visit of the tab (not at start-up)."""
         frame = base()
-        return gr.update(value=example_map(bundle, frame), color_map=colour_map(frame))
+        return map_plot(example_map(bundle, frame), holder["colours"])
 
     tab.select(first_map, None, artist_map, api_name="svd_map", queue=False)
 
@@ -144,7 +221,7 @@ def build(bundle: Bundle, tab: gr.Tab) -> None:
             gr.update(value=table, visible=True),
             cards.cards_html(results),
             gr.update(value=export.export_csv(results, "svd_recommendations"), visible=True),
-            points,
+            map_plot(points, holder["colours"]),
         )
 
     run = {

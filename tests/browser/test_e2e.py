@@ -305,7 +305,7 @@ def test_phone_reaches_every_tab_without_the_overflow_menu(phone) -> None:
     for name in ("Clustering", "SVD map", "Softmax"):
         assert visible(page.get_by_role("tab", name=name, exact=True)).is_visible()
     open_tab(page, "SVD map")
-    page.locator(".artist-map:visible canvas, .artist-map:visible svg").first.wait_for()
+    page.locator(".artist-map:visible .marks").first.wait_for()  # the Vega drawing (svg or canvas)
     open_tab(page, "Data")
     page.locator(".plot-grid img").first.wait_for()
     shot(page, "phone_data")
