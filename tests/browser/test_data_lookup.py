@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_server import running_app
-from tests.browser.test_e2e import ARGS, CHROMIUM, DESKTOP, TIMEOUT_MS, open_tab, shot, visible
+from tests.browser.test_e2e import DESKTOP, app_in_chromium, open_page, open_tab, shot, visible
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -18,19 +17,11 @@ OFFERED = [("radiohed", "Radiohead"), ("bjork", "Björk"), ("sigur ros", "Sigur 
 
 @pytest.fixture(scope="module")
 def page(fast_bundle_dir: Path, tmp_path_factory: pytest.TempPathFactory):
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is absent (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
     log = tmp_path_factory.mktemp("lookuplog") / "app.log"
-    with running_app(fast_bundle_dir, log) as (url, _s, _pid), sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport=DESKTOP)
-        page.set_default_timeout(TIMEOUT_MS)
-        page.goto(url, wait_until="load")
-        page.locator("#discover-picker input").wait_for()
+    with app_in_chromium(fast_bundle_dir, log) as app:
+        page = open_page(app, DESKTOP)
         open_tab(page, "Data")
         yield page
-        browser.close()
 
 
 def type_artist(page, text: str):

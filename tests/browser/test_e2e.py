@@ -8,6 +8,7 @@ REFRESH_SCREENSHOTS=1 to write them to docs/screenshots/ for the README."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
@@ -37,17 +38,39 @@ TYPEAHEAD = [("acdc", "AC/DC"), ("bjork", "Björk"), ("Legiao", "Legião Urbana"
              ("Motorhead", "Motörhead")]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def app(fast_bundle_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+@contextlib.contextmanager
+def app_in_chromium(bundle_dir: Path, log: Path, env: dict[str, str] | None = None):
+    """The app on a free port of 127.0.0.1 and a headless Chromium: (browser, url), both
+    stopped afterwards. Skips when Debian's chromium or playwright is missing."""
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is absent (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
-    bundle_dir, _original = evil_bundle(fast_bundle_dir, tmp_path_factory.mktemp("e2e") / "b")
-    log = tmp_path_factory.mktemp("e2elog") / "app.log"
-    with running_app(bundle_dir, log) as (url, _seconds, _pid), sync_api.sync_playwright() as p:
+    with (
+        running_app(bundle_dir, log, env=env) as (url, _seconds, _pid),
+        sync_api.sync_playwright() as p,
+    ):
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser, url
-        browser.close()
+        try:
+            yield browser, url
+        finally:
+            browser.close()
+
+
+def open_page(app, viewport: dict[str, int], **device):
+    """A page of its own context (``device``: e.g. is_mobile, has_touch), Discover loaded."""
+    browser, url = app
+    page = browser.new_context(viewport=viewport, **device).new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(url, wait_until="load")
+    page.locator("#discover-picker input").wait_for()
+    return page
+
+
+@pytest.fixture(scope="module")
+def app(fast_bundle_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    bundle_dir, _original = evil_bundle(fast_bundle_dir, tmp_path_factory.mktemp("e2e") / "b")
+    with app_in_chromium(bundle_dir, tmp_path_factory.mktemp("e2elog") / "app.log") as app:
+        yield app
 
 
 def new_page(app, viewport):

@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_server import running_app
-from tests.browser.test_e2e import ARGS, CHROMIUM, DESKTOP, TIMEOUT_MS, shot, titles, visible
+from tests.browser.test_e2e import (
+    DESKTOP,
+    app_in_chromium,
+    open_page,
+    shot,
+    titles,
+    visible,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -20,22 +26,10 @@ MATCHED = ["Sigur Rós", "Muse", "宇多田ヒカル"]  # most played first
 
 @pytest.fixture(scope="module")
 def page(fast_bundle_dir: Path, tmp_path_factory: pytest.TempPathFactory):
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is absent (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
     log = tmp_path_factory.mktemp("historylog") / "app.log"
     no_key = {"LASTFM_API_KEY": ""}  # the no-key note is shown whatever the machine has
-    with (
-        running_app(fast_bundle_dir, log, env=no_key) as (url, _s, _pid),
-        sync_api.sync_playwright() as p,
-    ):
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport=DESKTOP)
-        page.set_default_timeout(TIMEOUT_MS)
-        page.goto(url, wait_until="load")
-        page.locator("#discover-picker input").wait_for()
-        yield page
-        browser.close()
+    with app_in_chromium(fast_bundle_dir, log, env=no_key) as app:
+        yield open_page(app, DESKTOP)
 
 
 def tokens(page) -> list[str]:

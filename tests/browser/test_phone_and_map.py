@@ -18,13 +18,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.app_server import running_app
 from tests.browser.test_e2e import (
-    ARGS,
-    CHROMIUM,
     DESKTOP,
     PHONE,
-    TIMEOUT_MS,
+    app_in_chromium,
+    open_page,
     open_tab,
     shot,
     titles,
@@ -49,28 +47,10 @@ NUMBER = re.compile(r"[-−]?\d+\.\d+")  # a raw coordinate such as −0.086
 
 @pytest.fixture(scope="module")
 def app(fast_bundle_dir: Path, tmp_path_factory: pytest.TempPathFactory):
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is absent (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
     log = tmp_path_factory.mktemp("phonemaplog") / "app.log"
     no_key = {"LASTFM_API_KEY": ""}  # the history panel looks the same whatever the machine has
-    with (
-        running_app(fast_bundle_dir, log, env=no_key) as (url, _s, _pid),
-        sync_api.sync_playwright() as p,
-    ):
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser, url
-        browser.close()
-
-
-def open_page(app, viewport: dict[str, int], **device):
-    browser, url = app
-    context = browser.new_context(viewport=viewport, **device)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(url, wait_until="load")
-    page.locator("#discover-picker input").wait_for()
-    return page
+    with app_in_chromium(fast_bundle_dir, log, env=no_key) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")
