@@ -1,104 +1,147 @@
-"""Do play counts help a new listener? NDCG@10 for held-out users with and without their counts.
+"""New listeners through the public API: the cold-start protocol run through ``Bundle.recommend``.
 
-    python -m benchmarks.cold_start [--seeds 0 1 2] [--models fusion softmax svd ...] [--fast]
-
-Protocol: 20 % of the users are held out and every model is fitted on the others. Each held-out
-user gives 80 % of their artists (at least one), as a new listener would; the other 20 % are the
-relevant items. The same given artists are ranked twice: *with counts*, each artist weighted by
-log1p(plays) as in training (what `liked={name: plays}` and an uploaded history do), and
-*without*, every artist at the typical weight (what a plain list does). Mean over seeds.
+The protocol is ``recommenders.cold_start``: users held out of training give 80 % of their artists
+and are scored on the rest. Here every model is fitted on the training users and put in a Bundle
+whose catalog is rebuilt from the training users alone (listeners, tags, cleaning: nothing of a
+held-out user leaks), and each held-out user's artists are given **by name** to
+``Bundle.recommend(model, liked=...)``, with play counts (``{name: plays}``) and without
+(``[names]``), exactly as a visitor or a script would.
 """
 
 from __future__ import annotations
 
-import argparse
-import time
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
-import torch
+import pandas as pd
 
-from benchmarks.tuning import load_interactions
-from recommenders.evaluation import per_user_ranking_metrics
-from recommenders.interactions import Interactions
-from recommenders.models import MODEL_NAMES, model_class
-from recommenders.ranking import top_k
+from recommenders import probes
+from recommenders.artifacts import BundleContents
+from recommenders.bundle import Bundle
+from recommenders.catalog import SPOTIFY_COLUMNS, build_catalog
+from recommenders.cold_start import ColdStartSplit
+from recommenders.pipeline import Processed
+from recommenders.probes import Probe
+from recommenders.ranking import PAD
 
-HELD_OUT_USERS = 0.2
-GIVEN_SHARE = 0.8
-
-
-def cold_start_split(inter: Interactions, seed: int):
-    """(training interactions, given-with-counts rows, given-flat rows, relevant rows)."""
-    rng = np.random.default_rng(seed)
-    n_users = inter.n_users
-    held = np.zeros(n_users, dtype=bool)
-    held[rng.choice(n_users, int(HELD_OUT_USERS * n_users), replace=False)] = True
-    matrix = inter.matrix.tocsr()
-    train = Interactions(matrix[~held], inter.user_ids[~held], inter.artist_ids)
-    given_rows, flat_rows, relevant_rows = [], [], []
-    for row in np.flatnonzero(held):
-        columns = matrix[row].indices
-        values = matrix[row].data
-        if len(columns) < 2:
-            continue
-        order = rng.permutation(len(columns))
-        n_given = max(1, round(GIVEN_SHARE * len(columns)))
-        given, relevant = order[:n_given], order[n_given:]
-        if len(relevant) == 0:
-            continue
-        given_rows.append((columns[given], values[given]))
-        flat_rows.append((columns[given], np.full(n_given, train.typical_value)))
-        relevant_rows.append((columns[relevant], np.ones(len(relevant))))
-    shape = (len(given_rows), inter.n_artists)
-    return train, *(_rows(r, shape) for r in (given_rows, flat_rows, relevant_rows))
+K = 10
 
 
-def _rows(rows: list[tuple[np.ndarray, np.ndarray]], shape: tuple[int, int]) -> sp.csr_matrix:
-    indptr = np.cumsum([0, *(len(c) for c, _v in rows)])
-    indices = np.concatenate([c for c, _v in rows])
-    data = np.concatenate([v for _c, v in rows]).astype(np.float32)
-    return sp.csr_matrix((data, indices, indptr), shape=shape)
+def training_catalog(processed: Processed, user_ids: np.ndarray) -> pd.DataFrame:
+    """The catalog as a build on these users alone would make it (same Spotify enrichment)."""
+    data = processed.data
+    trained = dataclasses.replace(
+        data,
+        user_artists=data.user_artists[data.user_artists["user_id"].isin(user_ids)],
+        user_tagged_artists=data.user_tagged_artists[
+            data.user_tagged_artists["user_id"].isin(user_ids)
+        ],
+    )
+    return build_catalog(trained, processed.catalog[SPOTIFY_COLUMNS])
 
 
-def ndcg(model, profiles: sp.csr_matrix, relevant: sp.csr_matrix, k: int = 10) -> float:
-    tops = [
-        top_k(model.score(profiles[i : i + 256]), k, exclude=profiles[i : i + 256])
-        for i in range(0, profiles.shape[0], 256)
+def training_bundle(
+    split: ColdStartSplit, models: Mapping[str, object], catalog: pd.DataFrame
+) -> Bundle:
+    """A Bundle of models fitted on ``split.train``, served from the training users' catalog
+    (``training_catalog``)."""
+    contents = BundleContents(
+        catalog=catalog, interactions=split.train, models=dict(models), manifest={}
+    )
+    return Bundle(contents)
+
+
+def liked_for(bundle: Bundle, split: ColdStartSplit, row: int, with_counts: bool) -> object:
+    """What a held-out user gives: their given artists by name, with plays or as a plain list."""
+    given = split.given
+    columns = given.indices[given.indptr[row] : given.indptr[row + 1]]
+    names = bundle.catalog["name"].to_numpy()[columns].tolist()
+    if not with_counts:
+        return names
+    plays = np.rint(np.expm1(given.data[given.indptr[row] : given.indptr[row + 1]]))
+    return dict(zip(names, np.maximum(plays, 1).astype(int).tolist(), strict=True))
+
+
+def bundle_tops(
+    bundle: Bundle, model: str, split: ColdStartSplit, with_counts: bool, k: int = K
+) -> np.ndarray:
+    """(n_held × k) matrix columns of each held-out user's list from ``Bundle.recommend``."""
+    artist_ids = bundle.catalog.index.to_numpy()
+    out = np.full((split.given.shape[0], k), PAD, dtype=np.int64)
+    for row in range(split.given.shape[0]):
+        liked = liked_for(bundle, split, row, with_counts)
+        ids = bundle.recommend(model, liked=liked, k=k)["artist_id"].to_numpy()
+        out[row, : len(ids)] = np.searchsorted(artist_ids, ids)
+    return out
+
+
+def probe_tops(bundle: Bundle, model: str, probes: list[Probe], k: int = K) -> list[np.ndarray]:
+    """Each probe's list (artist ids) when its artists are given by name, and nothing else."""
+    return [
+        bundle.recommend(model, liked=list(probe.names), k=k)["artist_id"].to_numpy()
+        for probe in probes
     ]
-    _, per_user = per_user_ranking_metrics(np.vstack(tops), relevant, k)
-    return float(per_user["ndcg"].mean())
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--models", nargs="+", default=list(MODEL_NAMES))
-    parser.add_argument("--fast", action="store_true", help="the models' fast() settings")
-    args = parser.parse_args()
-    torch.set_num_threads(2)
-    inter = load_interactions()
-    results: dict[str, list[tuple[float, float]]] = {m: [] for m in args.models}
-    for seed in args.seeds:
-        train, weighted, flat, relevant = cold_start_split(inter, seed)
-        for name in args.models:
-            config_class = model_class(name).Config
-            config = (config_class.fast() if args.fast else config_class()).with_seed(seed)
-            started = time.perf_counter()
-            model = model_class(name)(config).fit(train)
-            with_counts, without = ndcg(model, weighted, relevant), ndcg(model, flat, relevant)
-            results[name].append((with_counts, without))
-            print(
-                f"seed {seed} {name}: with counts {with_counts:.4f}, without {without:.4f} "
-                f"({time.perf_counter() - started:.0f} s, {weighted.shape[0]} users)",
-                flush=True,
+@dataclass
+class ProbeSets:
+    """The fixed probe sets of one role (see recommenders.probes), with what scoring them
+    needs: the catalog they were drawn from, the popular artists, each pick's neighbourhood."""
+
+    catalog: pd.DataFrame
+    single: list[Probe]
+    pairs: list[Probe]
+    eclectic: list[Probe]
+    popular: set[int]
+    neighbourhoods: dict[int, set[int]]
+
+    @classmethod
+    def build(cls, processed: Processed, role: str) -> ProbeSets:
+        catalog, matrix = processed.catalog, processed.interactions.matrix
+        eclectic = probes.eclectic_sets(catalog, matrix, role)
+        columns = {
+            a: int(np.searchsorted(catalog.index, a)) for p in eclectic for a in p.artist_ids
+        }
+        return cls(
+            catalog=catalog,
+            single=probes.genre_probes(catalog, role),
+            pairs=probes.genre_pairs(catalog, role),
+            eclectic=eclectic,
+            popular=probes.popular_artists(catalog),
+            neighbourhoods={a: probes.neighbourhood(matrix, c) for a, c in columns.items()},
+        )
+
+    def scores(self, bundle: Bundle, model: str) -> dict[str, np.ndarray]:
+        """Per-probe values: single share, pair share, pair intruders, eclectic served and
+        orphan shares (one array each, one value per probe)."""
+        catalog = self.catalog
+        column_of = {a: i for i, a in enumerate(catalog.index)}
+        single = [
+            probes.tag_share(t, p, catalog)
+            for p, t in zip(self.single, probe_tops(bundle, model, self.single), strict=True)
+        ]
+        pair_tops = probe_tops(bundle, model, self.pairs)
+        pair_share = [
+            probes.tag_share(t, p, catalog) for p, t in zip(self.pairs, pair_tops, strict=True)
+        ]
+        pair_intruders = [
+            probes.intruders(t, p, catalog, self.popular)
+            for p, t in zip(self.pairs, pair_tops, strict=True)
+        ]
+        served, orphans = [], []
+        for probe, top in zip(self.eclectic, probe_tops(bundle, model, self.eclectic), strict=True):
+            hoods = {column_of[a]: self.neighbourhoods[a] for a in probe.artist_ids}
+            s, o = probes.eclectic_scores(
+                np.array([column_of[int(a)] for a in top]), list(hoods), hoods
             )
-    print(f"\n| model | NDCG@10 with play counts | without | change |  (seeds {args.seeds})")
-    print("|---|---|---|---|")
-    for name, runs in results.items():
-        with_counts, without = np.mean(runs, axis=0)
-        print(f"| {name} | {with_counts:.4f} | {without:.4f} | {with_counts - without:+.4f} |")
-
-
-if __name__ == "__main__":
-    main()
+            served.append(s)
+            orphans.append(o)
+        return {
+            "probe_share": np.array(single),
+            "pair_share": np.array(pair_share),
+            "pair_intruders": np.array(pair_intruders, dtype=float),
+            "eclectic_served": np.array(served),
+            "eclectic_orphans": np.array(orphans),
+        }

@@ -1,201 +1,232 @@
-"""Our four models and two peers (implicit ALS, EASE), side by side in one run on the same splits.
+"""The headline benchmark: every model and three tuned peers, for NEW listeners, in one run.
 
-    python -m benchmarks.run_benchmark                 # 3 seeds, writes benchmarks/results/
-    python -m benchmarks.run_benchmark --seeds 0 --models popularity softmax ease
+    python -m benchmarks.run_benchmark                     # seeds 0 1 2 → results/cold_start.json
+    python -m benchmarks.run_benchmark --seeds 0 --models fusion ease --bootstrap 200
 
-Quality: the fixed protocol of recommenders.evaluation (random 80/20 split of user–artist pairs,
-rank every artist not in training, @10), mean over seeds, including how each taste is served
-(recommenders.taste: NDCG of niche / middle / mainstream users, median popularity lift of niche
-users, genre-probe share, tag diversity and calibration; probes on each seed's training-split
-model). Speed: fit seconds (median over seeds) and the latency of one recommendation (one profile
-→ scores → top 10 excluding known → names), p50 and p99 over 300 requests, on models fitted to the
-seed-0 training split.
+Every visitor of the app is a listener the models never saw, so the headline is the cold-start
+protocol (``recommenders.cold_start``): 20 % of the users are held out of training, each gives
+80 % of their artists **by name through ``Bundle.recommend``** (benchmarks/cold_start.py), with
+and without play counts, and is scored on the rest. Per seed, every model and peer is fitted on
+the same training users and served from the same training bundle. Reported: accuracy @10, NDCG
+per niche / middle / mainstream segment, the median popularity lift, tag diversity and
+calibration, and the probe sets of ``recommenders.probes`` (test roles): single-artist genre
+probes, genre pairs (on-genre share, intruders), eclectic sets (each pick served, orphan cards);
+with 95 % bootstrap intervals over users (and over probes), resampled within each seed.
 
-EASE's λ is chosen first on the validation split carved from the seed-0 training part
-(benchmarks.tuning.choose_ease_l2: 12 values, fitted on artists with ≥ 2 validation-training
-listeners to afford the inverse), like our models' settings; implicit ALS keeps its defaults.
+Peers (EASE, RP3beta, implicit ALS) get the same kind of tuning as our models: a grid chosen on
+the validation split carved from the seed-0 training users (``benchmarks.tuning``). The older
+protocol (random 80/20 split of pairs, trained users) is ``benchmarks.warm_benchmark``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
 import time
 from pathlib import Path
 
 import numpy as np
+import torch
 
-from benchmarks.peers import EASE, ImplicitALS
-from benchmarks.tuning import EASE_L2_GRID, choose_ease_l2
-from recommenders.evaluation import evaluate_scorer, split_interactions
+from benchmarks import results
+from benchmarks.cold_start import ProbeSets, bundle_tops, training_bundle, training_catalog
+from benchmarks.peers import PEER_LABELS, make_peer
+from benchmarks.tuning import tune_peers
+from recommenders import taste
+from recommenders.cold_start import cold_start_split, per_user_metrics, segments
+from recommenders.evaluation import beyond_accuracy, tags_by_column
 from recommenders.models import MODEL_NAMES, model_class
 from recommenders.pipeline import BuildConfig, process_data
-from recommenders.recommend import top_columns
 
 ROOT = Path(__file__).resolve().parents[1]
-PEERS = ("implicit_als", "ease")
+PEERS = ("ease", "rp3beta", "implicit_als")
+VARIANTS = {"with_counts": True, "without_counts": False}
 LATENCY_REQUESTS = 300
+USER_METRICS = ("precision", "recall", "ndcg", "map")
 
 
-def make(name: str, seed: int, ease_l2: float | None = None):
-    if name == "implicit_als":
-        return ImplicitALS(seed=seed)
-    if name == "ease":
-        return EASE(ease_l2)
-    return model_class(name)(BuildConfig(seed=seed).model_config(name))
+def fit_models(names: list[str], train, seed: int, peer_settings: dict) -> tuple[dict, dict]:
+    """Every model fitted on ``train``; fusion reuses the SVD fitted here (as the build does)."""
+    fitted, seconds = {}, {}
+    for name in names:
+        start = time.perf_counter()
+        if name in PEERS:
+            fitted[name] = make_peer(name, peer_settings.get(name, {}), seed).fit(train)
+        else:
+            cls = model_class(name)
+            config = BuildConfig(seed=seed).model_config(name)
+            given = {r: fitted[r] for r in cls.reuses if r in fitted}
+            fitted[name] = (cls(config, prefitted=given) if given else cls(config)).fit(train)
+        seconds[name] = time.perf_counter() - start
+        print(f"  fit {name}: {seconds[name]:.1f} s", flush=True)
+    return fitted, seconds
 
 
-def latency_ms(model, split, names: np.ndarray, rng: np.random.Generator) -> tuple[float, float]:
-    """p50 and p99 milliseconds of one profile → top-10 names, over LATENCY_REQUESTS requests."""
-    train = split.train.matrix
-    users = rng.choice(np.flatnonzero(np.diff(train.indptr) > 0), LATENCY_REQUESTS)
+def user_values(bundle, model: str, split, segment: np.ndarray, tags, with_counts: bool) -> dict:
+    """Per-user arrays for one model and variant (segments applied later)."""
+    top = bundle_tops(bundle, model, split, with_counts)
+    values = per_user_metrics(top, split)
+    values["diversity"] = taste.intra_list_diversity(top, tags)
+    values["calibration"] = taste.calibration_kl(top, split.given_profiles(with_counts), tags)
+    beyond = beyond_accuracy(top, split.train.matrix)
+    return {**values, "segment": segment, "coverage": beyond["coverage"],
+            "novelty": beyond["novelty"]}  # fmt: skip
+
+
+def latency_ms(bundle, model: str, split, rng: np.random.Generator) -> list[float]:
+    """Milliseconds of ``Bundle.recommend(model, liked=5 names, k=10)`` for held-out users."""
+    names = bundle.catalog["name"].to_numpy()
+    given = split.given
     timings = []
-    for row in users:
-        profile = train[row]
+    for row in rng.choice(given.shape[0], LATENCY_REQUESTS):
+        columns = given.indices[given.indptr[row] : given.indptr[row + 1]]
+        liked = names[rng.choice(columns, min(5, len(columns)), replace=False)].tolist()
         start = time.perf_counter()
-        scores = model.score(profile)[0]
-        columns, _ = top_columns(scores, 10, exclude=profile.indices)
-        _ = names[columns].tolist()
+        bundle.recommend(model, liked=liked, k=10)
         timings.append((time.perf_counter() - start) * 1000)
-    return float(np.percentile(timings, 50)), float(np.percentile(timings, 99))
+    return timings
 
 
-def run(models: list[str], seeds: list[int]) -> dict[str, dict]:
+def run(models: list[str], seeds: list[int], n_bootstrap: int = 1000) -> dict:
+    torch.set_num_threads(2)
     processed = process_data(ROOT / "data", spotify_live=False)
-    names = processed.catalog["name"].to_numpy()
-    results: dict[str, dict] = {}
-    tuning: dict[str, object] = {}
-    ease_l2 = None
-    if "ease" in models:
-        start = time.perf_counter()
-        ease_l2, validation = choose_ease_l2(processed.interactions)
-        tuning = {
-            "ease_l2": ease_l2,
-            "validation_ndcg": {str(k): v for k, v in validation.items()},
-            "seconds": time.perf_counter() - start,
-        }
-    for name in models:
-        runs, fits = [], []
-        for seed in seeds:
-            split = split_interactions(processed.interactions, seed=seed)
-            model = make(name, seed, ease_l2)
-            start = time.perf_counter()
-            model.fit(split.train)
-            fits.append(time.perf_counter() - start)
-            runs.append(evaluate_scorer(model.score, split, catalog=processed.catalog))
+    test_probes = ProbeSets.build(processed, "test")
+    peer_settings, tuning = tune_peers(processed, [m for m in models if m in PEERS])
+    per_seed: dict[str, list[dict]] = {m: [] for m in models}
+    for seed in seeds:
+        print(f"seed {seed}", flush=True)
+        split = cold_start_split(processed.interactions, seed=seed)
+        fitted, seconds = fit_models(models, split.train, seed, peer_settings)
+        catalog = training_catalog(processed, split.train.user_ids)
+        bundle = training_bundle(split, fitted, catalog)
+        tags = taste.tag_matrix(tags_by_column(catalog, split.train.artist_ids))
+        segment = segments(split)
+        for name in models:
+            row = {
+                v: user_values(bundle, name, split, segment, tags, wc) for v, wc in VARIANTS.items()
+            }
+            row["probes"] = test_probes.scores(bundle, name)
+            row["fit_seconds"] = seconds[name]
             if seed == seeds[0]:
-                p50, p99 = latency_ms(model, split, names, np.random.default_rng(0))
-            print(
-                f"{name} seed {seed}: NDCG@10 {runs[-1]['ndcg']:.4f} fit {fits[-1]:.1f} s",
-                flush=True,
-            )
-        mean = {m: float(np.nanmean([r[m] for r in runs])) for m in runs[0]}
-        results[name] = {
-            **mean,
-            "fit_seconds": statistics.median(fits),
-            "latency_p50_ms": p50,
-            "latency_p99_ms": p99,
-            "runs": runs,
-        }
-        if name == "ease":
-            results[name]["tuning"] = tuning
-    return results
+                row["latency_ms"] = latency_ms(bundle, name, split, np.random.default_rng(0))
+            per_seed[name].append(row)
+            ndcg = {v: float(np.mean(row[v]["ndcg"])) for v in VARIANTS}
+            print(f"  {name}: NDCG@10 {ndcg}", flush=True)
+        del bundle, fitted
+    summary = {
+        name: summarise(rows, per_seed.get("ease"), n_bootstrap) for name, rows in per_seed.items()
+    }
+    return {
+        "protocol": "cold start: 20% of users held out, each gives 80% of their artists by name "
+        "through Bundle.recommend (with and without play counts), k=10",
+        "seeds": seeds,
+        "peer_tuning": tuning,
+        "probe_counts": {
+            "single": len(test_probes.single),
+            "pairs": len(test_probes.pairs),
+            "eclectic": len(test_probes.eclectic),
+        },
+        "models": summary,
+    }
 
 
-def bundle_latency(bundle_dir: Path, requests: int = LATENCY_REQUESTS) -> dict[str, tuple]:
-    """p50/p99 ms of the full public path, ``Bundle.recommend(model, liked=[5 names], k=10)``:
-    name resolution, scoring, top-k, names, tags, links and co-listening explanations."""
-    import recommenders
+# -- summaries with bootstrap intervals ----------------------------------------------------------
+BOOTSTRAP = 1000
 
-    bundle = recommenders.load(bundle_dir)
+
+def _user_stat(metric: str, segment: str | None):
+    """The statistic of a per-user metric over (a segment of) the users: mean, or the median
+    for the popularity lift (robust to a few extreme users, as before)."""
+    reduce = np.nanmedian if metric == "popularity_lift" else np.nanmean
+
+    def stat(row: dict, index: np.ndarray) -> float:
+        values, seg = np.asarray(row[metric])[index], row["segment"][index]
+        chosen = values if segment is None else values[seg == segment]
+        return float(reduce(chosen)) if np.isfinite(chosen).any() else float("nan")
+
+    return stat
+
+
+def bootstrap(rows: list[dict], stat, size_of, n: int, paired: list | None = None):
+    """(mean over seeds, per-seed values, 95 % interval): resampling ``size_of(row)`` items
+    (users or probes) with replacement within each seed; with ``paired`` rows (the peer's), the
+    statistic is stat(row, idx) / stat(peer, idx) − 1 on the SAME resampled items."""
+
+    def value(row, other, index):
+        v = stat(row, index)
+        return v / stat(other, index) - 1 if other is not None else v
+
+    others = paired or [None] * len(rows)
+    per_seed = [value(r, o, np.arange(size_of(r))) for r, o in zip(rows, others, strict=True)]
     rng = np.random.default_rng(0)
-    queries = []
-    for row in rng.choice(bundle.n_users, requests):  # 5 artists of a random real listener
-        history = bundle.user_history(int(bundle.user_ids[row])).sort_values("artist_id")
-        names = history["name"].to_numpy()
-        queries.append(names[rng.choice(len(names), min(5, len(names)), replace=False)].tolist())
-    out = {}
-    for model in bundle.model_names:
-        timings = []
-        for liked in queries:
-            start = time.perf_counter()
-            bundle.recommend(model, liked=liked, k=10)
-            timings.append((time.perf_counter() - start) * 1000)
-        out[model] = (float(np.percentile(timings, 50)), float(np.percentile(timings, 99)))
+    draws = []
+    for _ in range(n):
+        draws.append(
+            np.mean(
+                [
+                    value(r, o, rng.integers(0, size_of(r), size_of(r)))
+                    for r, o in zip(rows, others, strict=True)
+                ]
+            )
+        )
+    low, high = np.nanpercentile(draws, [2.5, 97.5])
+    return {"mean": float(np.mean(per_seed)), "per_seed": per_seed, "ci": [float(low), float(high)]}
+
+
+def summarise(rows: list[dict], ease_rows: list[dict] | None, n: int) -> dict:
+    """Per metric: mean over seeds, per-seed values and a 95 % bootstrap interval."""
+    out: dict = {"fit_seconds": [r["fit_seconds"] for r in rows]}
+    users = lambda r: len(r["ndcg"])  # noqa: E731
+    for variant in VARIANTS:
+        seeds = [r[variant] for r in rows]
+        block = {}
+        for metric in (*USER_METRICS, "diversity", "calibration", "popularity_lift"):
+            block[metric] = bootstrap(seeds, _user_stat(metric, None), users, n)
+        for segment in taste.SEGMENTS:
+            block[f"ndcg_{segment}"] = bootstrap(seeds, _user_stat("ndcg", segment), users, n)
+        niche_lift = _user_stat("popularity_lift", "niche")
+        block["popularity_lift_niche"] = bootstrap(seeds, niche_lift, users, n)
+        if ease_rows is not None:
+            niche = _user_stat("ndcg", "niche")
+            peer = [r[variant] for r in ease_rows]
+            block["ndcg_niche_vs_ease"] = bootstrap(seeds, niche, users, n, paired=peer)
+        for metric in ("coverage", "novelty"):
+            values = [s[metric] for s in seeds]
+            block[metric] = {"mean": float(np.mean(values)), "per_seed": values}
+        out[variant] = block
+    probe_rows = [r["probes"] for r in rows]
+    out["probes"] = {}
+    for metric in probe_rows[0]:
+        size = lambda r, m=metric: len(r[m])  # noqa: E731
+        mean = lambda r, i, m=metric: float(np.nanmean(r[m][i]))  # noqa: E731
+        out["probes"][metric] = bootstrap(probe_rows, mean, size, n)
+    clean = lambda r, i: float(np.mean(r["pair_intruders"][i] == 0))  # noqa: E731
+    size = lambda r: len(r["pair_intruders"])  # noqa: E731
+    out["probes"]["pair_lists_without_intruders"] = bootstrap(probe_rows, clean, size, n)
+    if "latency_ms" in rows[0]:
+        timings = rows[0]["latency_ms"]
+        out["latency_ms"] = {
+            "p50": float(np.percentile(timings, 50)),
+            "p99": float(np.percentile(timings, 99)),
+        }
     return out
 
 
-COLUMNS = [  # (header, key, format)
-    ("P@10", "precision", ".4f"),
-    ("R@10", "recall", ".4f"),
-    ("NDCG@10", "ndcg", ".4f"),
-    ("MAP@10", "map", ".4f"),
-    ("NDCG niche", "ndcg_niche", ".4f"),
-    ("NDCG middle", "ndcg_middle", ".4f"),
-    ("NDCG mainstream", "ndcg_mainstream", ".4f"),
-    ("pop. lift niche (median)", "popularity_lift_niche", ".2f"),
-    ("pop. lift all (median)", "popularity_lift", ".2f"),
-    ("probe share", "probe_share", ".3f"),
-    ("diversity", "diversity", ".3f"),
-    ("calibration KL", "calibration", ".3f"),
-    ("coverage", "coverage", ".3f"),
-    ("novelty (bits)", "novelty", ".2f"),
-    ("fit s", "fit_seconds", ".1f"),
-    ("latency p50 ms", "latency_p50_ms", ".2f"),
-    ("latency p99 ms", "latency_p99_ms", ".2f"),
-]
-
-
-def label(name: str, result: dict) -> str:
-    if name == "ease" and "tuning" in result:
-        return f"EASE (λ = {result['tuning']['ease_l2']:g} from validation, peer)"
-    if name == "implicit_als":
-        return "implicit ALS (128 factors, peer)"
-    return name
-
-
-def markdown(results: dict[str, dict], seeds: list[int]) -> str:
-    lines = [
-        f"Mean of seeds {', '.join(map(str, seeds))} · fit = median seconds on the 80% split · "
-        "latency = one profile → top 10 with names, in-process · segments = users by the median "
-        "training listener count of their artists (niche ≤ 25th percentile, mainstream ≥ 75th) · "
-        "popularity lift = mean log1p(listeners) of the top 10 minus that of the held-out "
-        "artists · probe share = share of the top 10 carrying a top-5 tag of a single liked "
-        f"genre artist ({len(EASE_L2_GRID)} λ values tried for EASE on validation)",
-        "",
-        "| model | " + " | ".join(header for header, _, _ in COLUMNS) + " |",
-        "|---" * (len(COLUMNS) + 1) + "|",
-    ]
-    for name, r in sorted(results.items(), key=lambda item: -item[1]["ndcg"]):
-        cells = [format(r[key], fmt) if key in r else "–" for _, key, fmt in COLUMNS]
-        lines.append(f"| {label(name, r)} | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--models", nargs="*", default=[*MODEL_NAMES, *PEERS])
+    parser.add_argument("--models", nargs="+", default=[*MODEL_NAMES, *PEERS])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
-    parser.add_argument(
-        "--bundle", type=Path, help="also time Bundle.recommend end to end on this bundle"
-    )
-    args = parser.parse_args()
-    results = run(args.models, args.seeds) if args.models else {}
-    args.out.mkdir(parents=True, exist_ok=True)
-    table = markdown(results, args.seeds) if results else ""
-    if args.bundle:
-        table += (
-            "\nEnd to end, `Bundle.recommend(model, liked=[5 names], k=10)` on the full bundle "
-            f"({LATENCY_REQUESTS} requests):\n\n| model | p50 ms | p99 ms |\n|---|---|---|\n"
-        )
-        for model, (p50, p99) in bundle_latency(args.bundle).items():
-            table += f"| {model} | {p50:.2f} | {p99:.2f} |\n"
-    (args.out / "benchmark.md").write_text(table)
-    (args.out / "benchmark.json").write_text(json.dumps(results, indent=2))
-    print(table)
+    parser.add_argument("--bootstrap", type=int, default=BOOTSTRAP)
+    parser.add_argument("--name", default="cold_start", help="result file name")
+    args = parser.parse_args(argv)
+    started = results.machine()
+    path = results.record(args.name, run(args.models, args.seeds, args.bootstrap), started=started)
+    print(f"wrote {path}")
+    return 0
+
+
+def label(name: str) -> str:
+    return PEER_LABELS.get(name, name)
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
