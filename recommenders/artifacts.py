@@ -143,7 +143,8 @@ def write_atomically(out: Path, fill: Callable[[Path], Mapping[str, Any]]) -> di
     """Build a bundle in a temporary sibling folder and swap it in only when complete.
 
     ``fill(tmp_dir)`` writes the files and returns the manifest fields; a failure or interruption
-    leaves any existing bundle at ``out`` untouched.
+    leaves any existing bundle at ``out`` untouched. The swap is two renames (old bundle aside,
+    new one in); if the second fails, the old bundle is renamed back before the error goes on.
     """
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -151,14 +152,25 @@ def write_atomically(out: Path, fill: Callable[[Path], Mapping[str, Any]]) -> di
     try:
         manifest = write_manifest(tmp, fill(tmp))
         verify_bundle(tmp)
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        if out.exists():
-            os.replace(out, old)
-        os.replace(tmp, out)
-        shutil.rmtree(old, ignore_errors=True)
+        _swap_in(tmp, out)
         return manifest
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _swap_in(new: Path, out: Path) -> None:
+    """Rename ``new`` to ``out``; an existing ``out`` is deleted only once ``new`` is in place."""
+    if not out.exists():
+        os.replace(new, out)
+        return
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    os.replace(out, old)
+    try:
+        os.replace(new, out)
+    except BaseException:
+        os.replace(old, out)  # the previous bundle back where it was
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 # -- read --------------------------------------------------------------------------------------

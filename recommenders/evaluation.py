@@ -22,8 +22,6 @@ from recommenders.interactions import Interactions
 from recommenders.ranking import top_k
 from recommenders.taste import probe_set, probe_share, taste_metrics
 
-METRICS = ["precision", "recall", "ndcg", "map", "coverage", "novelty", "mean_listeners"]
-
 
 @dataclass(frozen=True)
 class Split:

@@ -113,7 +113,7 @@ def explanation_text(
     if counts:
         return counts
     return (
-        "No listener or tag links it to your artists in this 2011 data; recommended for its "
+        "No listener or top tag in common with your artists in this 2011 data; recommended for its "
         f"{_people(listeners)} (of {n_users:,} users)"
     )
 

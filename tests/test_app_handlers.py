@@ -5,7 +5,12 @@ for the Bundle)."""
 from __future__ import annotations
 
 import html
+import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,6 +22,7 @@ from recommenders.query import RecQuery
 from ui import cards, clustering, compare, discover, errors, export, inputs, session, svd
 
 EVIL = "<img src=x onerror=alert(1)>"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def result_rows(names: list[str], start_id: int = 1) -> pd.DataFrame:
@@ -66,10 +72,62 @@ def test_card_escapes_every_dataset_string_and_drops_unsafe_links() -> None:
     assert 'href="https://www.last.fm/music/0"' in card
 
 
-def test_tile_is_stable_escaped_and_coloured_by_tag() -> None:
-    assert cards.tile_svg(EVIL, ["rock"]) == cards.tile_svg(EVIL, ["rock"])
-    assert "<img" not in cards.tile_svg(EVIL) and "&lt;img" in cards.tile_svg(EVIL)
-    assert cards.tile_hue(["metal"], "a") == cards.tile_hue(["heavy metal"], "b")
+TILE_STOP = re.compile(r'stop-color="hsl\((\d+),(\d+)%,(\d+)%\)"')
+
+
+def tile_colours(svg: str) -> list[tuple[int, int, int]]:
+    """The (hue, saturation, lightness) of the tile's gradient stops, as the browser gets them."""
+    return [tuple(map(int, stop)) for stop in TILE_STOP.findall(svg)]  # type: ignore[misc]
+
+
+def tile_hue_of(name: str, tags: list[str] | None = None) -> int:
+    (hue, _, light), (dark_hue, _, dark) = tile_colours(cards.tile_svg(name, tags or []))
+    assert dark_hue == (hue + 40) % 360 and light > dark  # a light-to-dark two-tone gradient
+    return hue
+
+
+@pytest.mark.parametrize(
+    ("tags", "hue"),
+    [
+        (["Black Metal", "norwegian"], 350),  # the tag family (ui.cards.TAG_HUES), any case
+        (["heavy metal"], 350),
+        (["seen live", "jazz", "rock"], 35),  # the first tag with a family wins
+        (["Hip-Hop"], 40),
+        (["electronic", "dance"], 190),
+    ],
+)
+def test_tile_colour_is_the_first_known_tag_family(tags: list[str], hue: int) -> None:
+    assert tile_hue_of("Anyone", tags) == tile_hue_of("Someone else", tags) == hue
+
+
+def test_tile_colour_without_a_known_tag_is_the_same_for_a_name_in_every_process() -> None:
+    """An artist looks the same on every visit: nothing per process (like hash()) in it."""
+    names = ["Sigur Rós", "宇多田ヒカル", "Muse", EVIL]
+    script = (
+        "import json, sys; from ui import cards; "
+        f"print(json.dumps([cards.tile_svg(n, ['shoegaze']) for n in {names!r}]))"
+    )
+    seen = []
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        out = subprocess.run(
+            [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True
+        )
+        seen.append(json.loads(out.stdout))
+    assert seen[0] == seen[1] == [cards.tile_svg(n, ["shoegaze"]) for n in names]
+    assert tile_hue_of("Sigur Rós", ["shoegaze"]) == tile_hue_of("Sigur Rós")  # unknown tag
+
+
+def test_tile_colours_of_different_names_spread_over_the_colour_wheel() -> None:
+    hues = np.array([tile_hue_of(f"artist {i}") for i in range(3000)])
+    per_sector = np.bincount(hues // 30, minlength=12)  # twelve 30° sectors, 250 each if even
+    assert len(per_sector) == 12 and per_sector.min() > 150 and per_sector.max() < 350
+    assert len(set(hues.tolist())) > 200  # not a handful of colours
+
+
+def test_tile_names_the_artist_as_escaped_text() -> None:
+    svg = cards.tile_svg(EVIL, ["rock"])
+    assert "<img" not in svg and f'aria-label="{html.escape(EVIL)}"' in svg
 
 
 def test_card_has_feedback_inside_reach_and_spotify_search_label() -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
 
 import build_artifacts
 import recommenders
+from recommenders.artifacts import verify_bundle
 from recommenders.artifacts import write_atomically as write_bundle_atomically
 from recommenders.storage import sha256_file
 
@@ -85,6 +87,33 @@ def test_an_interrupted_write_keeps_the_previous_bundle(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         write_bundle_atomically(out, interrupted)
     assert _tree_hashes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["artifacts"]
+
+
+@pytest.mark.slow
+def test_a_failed_swap_puts_the_previous_bundle_back(fast_bundle_dir, tmp_path, monkeypatch):
+    """The swap is two renames: old bundle aside, new one in. Failing exactly the second one
+    must leave the old bundle at ``out``, loadable, and no hidden folder beside it."""
+    out = tmp_path / "artifacts"
+    shutil.copytree(fast_bundle_dir, out)
+    before = _tree_hashes(out)
+    real_replace, calls = os.replace, []
+
+    def second_rename_fails(source, target):
+        calls.append((os.fspath(source), os.fspath(target)))
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device (simulated)")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", second_rename_fails)
+    with pytest.raises(OSError, match="simulated"):
+        write_bundle_atomically(out, lambda d: (d / "new.txt").write_text("new") and {})
+    monkeypatch.undo()
+
+    assert calls[0][0] == str(out.resolve()) and calls[1][1] == str(out.resolve())
+    assert _tree_hashes(out) == before
+    verify_bundle(out)
+    assert recommenders.load(out).model_names == recommenders.load(fast_bundle_dir).model_names
     assert sorted(p.name for p in tmp_path.iterdir()) == ["artifacts"]
 
 

@@ -137,14 +137,28 @@ def test_server_gone_and_nothing_cached_says_the_network_is_needed_once(site):
     assert "unreachable" in message and "network once" in message and REPO in message
 
 
-def test_a_hub_that_stops_sending_files_fails_over_to_the_cache(site, monkeypatch, tmp_path):
+def test_a_hub_that_stops_sending_files_fails_over_to_the_cache(
+    site, monkeypatch, tmp_path, caplog
+):
     cached = hub.download_bundle(REPO)
     site.seed(REPO, small_bundle(tmp_path / "v2", "v2"))  # a new version to fetch
     site.faults.slow_files_seconds = 60.0
     monkeypatch.setattr(hub.download, "STALL_SECONDS", 2.0)
+    caplog.set_level(logging.WARNING)
     started = time.perf_counter()
     assert hub.download_bundle(REPO) == cached
     assert time.perf_counter() - started < 10
+    # What the user reads: the README quotes it with the real bound, 30 s.
+    assert "no data arrived for 2 s" in caplog.text and "using the cached copy" in caplog.text
+
+    message = timed_failure(lambda: hub.download_bundle(REPO, cache_dir=tmp_path / "empty"))
+    assert "no data arrived for 2 s" in message and "no complete copy" in message
+
+
+def test_the_readme_quotes_the_stall_message_with_its_real_bound():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    quoted = f'"no data arrived for {hub.download.STALL_SECONDS:.0f} s"'
+    assert quoted in readme, quoted
 
 
 def test_a_stalled_api_call_times_out(site, monkeypatch):

@@ -95,7 +95,7 @@ def build(bundle: Bundle) -> None:
     gr.Markdown("### Which cluster are you?")
     source, picker, user = inputs.source_inputs(bundle, "clustering")
     events = inputs.example_chips(picker, inputs.EXAMPLE_PICKS[1:3], source)
-    events += inputs.user_chips(source, picker, user, bundle)[:1]
+    events += inputs.user_chips(source, picker, user, bundle)
     status = gr.HTML(elem_classes="status-box")
     go = gr.Button("Assign and recommend", variant="primary")
     with gr.Accordion("Options", open=False):

@@ -107,7 +107,7 @@ def build(bundle: Bundle, state: gr.State | None = None) -> None:
     )
     source, picker, user = inputs.source_inputs(bundle, "compare")
     events = inputs.example_chips(picker, inputs.EXAMPLE_PICKS, source)
-    events += inputs.user_chips(source, picker, user, bundle)[:1]
+    events += inputs.user_chips(source, picker, user, bundle)
     status = gr.HTML(elem_classes="status-box")
     go = gr.Button("Compare all models", variant="primary")
     with gr.Accordion("Options", open=False):
