@@ -67,6 +67,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def readme_line() -> str:
+    """The README's one line on the vocabulary (a results block)."""
+    found = load(NAME)
+    return (
+        f"{found['kept']:,} of the {found['tags']:,} Last.fm tags are kept "
+        "(`python -m benchmarks.tag_vocabulary`).\n"
+    )
+
+
 def summary() -> str:
     """The recorded vocabulary as markdown (for notes and the README)."""
     found = load(NAME)
