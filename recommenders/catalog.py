@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 
 from recommenders.cleaning import add_cleaning_columns, lastfm_urls
-from recommenders.data import TOP_TAGS, LastfmData, top_tags
+from recommenders.data import LastfmData
+from recommenders.data import top_tags as top_tags  # raw tags: the Spotify trust's evidence
 from recommenders.spotify import COLUMNS as SPOTIFY_OUTPUT_COLUMNS
+from recommenders.tag_vocabulary import genre_tags
 
 SPOTIFY_COLUMNS = list(SPOTIFY_OUTPUT_COLUMNS)
 
@@ -18,12 +20,14 @@ def build_catalog(data: LastfmData, spotify: pd.DataFrame | None = None) -> pd.D
     """Artist table indexed by artist_id (every artist of artists.dat, sorted by id).
 
     Columns: name, lastfm_url (https, double encoding undone), image_url (Spotify image, NA when
-    unknown: the 2011 Last.fm picture links are all dead), listeners, plays, tags (top Last.fm tags,
-    ranked by how many users gave them), spotify_genres, spotify_url (the artist page when matched
-    and trusted, else a Spotify search link), spotify_id, spotify_popularity, spotify_followers,
-    spotify_source, spotify_match ("trusted", "ambiguous" name collision, NA: no match), and from
-    `recommenders.cleaning`: junk_reason (NA when clean), same_as (id of the main spelling),
-    offered (clean and main spelling: what pickers and result lists may show).
+    unknown: the 2011 Last.fm picture links are all dead), listeners, plays, tags (the top 10
+    tags of the genre vocabulary, `recommenders.tag_vocabulary`, ranked by how many users gave
+    them; raw tags such as "seen live" are kept nowhere), spotify_genres, spotify_url (the
+    artist page when matched and trusted, else a Spotify search link), spotify_id,
+    spotify_popularity, spotify_followers, spotify_source, spotify_match ("trusted",
+    "ambiguous" name collision, NA: no match), and from `recommenders.cleaning`: junk_reason (NA
+    when clean), same_as (id of the main spelling), offered (clean and main spelling: what
+    pickers and result lists may show).
     """
     artists = data.artists.set_index("artist_id").sort_index()
     catalog = pd.DataFrame(index=artists.index)
@@ -33,7 +37,7 @@ def build_catalog(data: LastfmData, spotify: pd.DataFrame | None = None) -> pd.D
     by_artist = data.user_artists.groupby("artist_id")["weight"]
     catalog["listeners"] = by_artist.size().reindex(catalog.index, fill_value=0).astype("int64")
     catalog["plays"] = by_artist.sum().reindex(catalog.index, fill_value=0).astype("int64")
-    catalog["tags"] = top_tags(data, TOP_TAGS).reindex(catalog.index)
+    catalog["tags"] = genre_tags(data).reindex(catalog.index)
     catalog["tags"] = catalog["tags"].apply(lambda t: list(t) if isinstance(t, list) else [])
 
     spotify = _spotify_or_empty(spotify, catalog.index)

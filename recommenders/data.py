@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -341,9 +342,11 @@ def _check_dates(tagged: pd.DataFrame) -> None:
 TOP_TAGS = 10
 
 
-def top_tags(data: LastfmData, n: int = TOP_TAGS) -> pd.Series:
-    """artist_id → list of its ``n`` most given tag names (by distinct users, ties by tag name)."""
-    tagged = data.user_tagged_artists.merge(data.tags, on="tag_id", how="inner")
+def top_tags(data: LastfmData, n: int = TOP_TAGS, only: Collection[str] | None = None) -> pd.Series:
+    """artist_id → list of its ``n`` most given tag names (by distinct users, ties by tag name);
+    ``only``: count just these tags (e.g. the genre vocabulary), so junk never takes a place."""
+    tags = data.tags if only is None else data.tags[data.tags["tag"].isin(list(only))]
+    tagged = data.user_tagged_artists.merge(tags, on="tag_id", how="inner")
     counts = tagged.groupby(["artist_id", "tag"])["user_id"].nunique().rename("users").reset_index()
     counts = counts.sort_values(["artist_id", "users", "tag"], ascending=[True, False, True])
     return counts.groupby("artist_id").head(n).groupby("artist_id")["tag"].agg(list)

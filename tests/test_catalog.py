@@ -152,3 +152,45 @@ def test_new_columns_round_trip_through_parquet(catalog, tmp_path) -> None:
     for column in ("junk_reason", "same_as", "offered", "spotify_match", "lastfm_url"):
         assert again[column].tolist() == catalog[column].tolist(), column
     assert again["offered"].dtype == bool
+
+
+@pytest.mark.parametrize(
+    ("name", "not_theirs"),
+    [("BoA", "scottish electronic"), ("múm", "stomp and holler"), ("Pink", "art rock")],
+)
+def test_no_artist_shows_the_genres_a_search_for_its_name_found_elsewhere(
+    catalog, name: str, not_theirs: str
+) -> None:
+    row = by_name(catalog, name)  # the seed rows hold Boards of Canada's, Mumford's, Pink Floyd's
+    assert not_theirs not in row["spotify_genres"]
+    assert row["spotify_genres"] == [] and row["spotify_match"] == "ambiguous"
+
+
+def test_no_seed_genres_belong_to_a_longer_named_seed_artist(catalog, data_dir) -> None:
+    """The class, checked straight on the seed file: no artist shows a genre list that is also
+    the whole list of a seed row whose name is the artist's name plus more words or letters
+    (other than a backing band: "X & The Y"), e.g. "pink" → "pink floyd", "creed" →
+    "creedence clearwater revival"."""
+    from recommenders.text import accent_free
+
+    names_by_genres: dict[tuple[str, ...], set[str]] = {}
+    for artist, genres in spotify.read_seed(data_dir):
+        names_by_genres.setdefault(tuple(genres), set()).add(accent_free(artist))
+    shown = catalog[catalog["spotify_source"].eq("seed").fillna(False).astype(bool)]
+    offending = []
+    for name, genres in zip(shown["name"], shown["spotify_genres"], strict=True):
+        own = accent_free(name)
+        longer = {
+            other
+            for other in names_by_genres.get(tuple(genres), ())
+            if other.startswith(own) and _more_than_punctuation(other[len(own) :])
+        }
+        if genres and longer:
+            offending.append((name, sorted(longer)))
+    assert offending == []
+
+
+def _more_than_punctuation(rest: str) -> bool:
+    """Not "!" ("cake!" is CAKE) and not a backing band (" & the news")."""
+    band = rest.split(" ", 2)[1:2] in (["&"], ["and"], ["with"]) and rest.startswith(" ")
+    return any(c.isalnum() for c in rest) and not band

@@ -688,3 +688,52 @@ def test_an_unexpected_token_answer_never_stops_the_build(small_data, cache_dir,
     assert len(warnings) == 1 and "unexpected answer" in warnings[0]
     assert "test-secret" not in warnings[0]
     assert len(enriched) == 2 and spotify.Cache(cache_dir).read() == {}
+
+
+# ---------------------------------------------------------------------------------------------
+# seed rows holding another artist's genres (a search for a short name found a longer one)
+
+
+@pytest.mark.parametrize(
+    ("short", "owner"),
+    [
+        ("BoA", "Boards of Canada"),
+        ("múm", "Mumford & Sons"),
+        ("Nas", "Lil Nas X"),
+        ("Vince M", "James Vincent McMorrow"),
+        ("Talk Talk", "Talking Heads"),  # a repeated word counts once
+    ],
+)
+def test_a_short_name_with_a_longer_names_genres_is_borrowed(short: str, owner: str) -> None:
+    genres = ["ambient", "scottish electronic"]
+    rows = [(short, genres), (owner, genres), ("Unrelated", genres), ("Elsewhere", ["jazz"])]
+    assert spotify.borrowed_rows(rows) == {0: owner}
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [("Huey Lewis", ["soft rock"]), ("Huey Lewis & The News", ["soft rock"])],  # one act
+        [("Nirvana", ["grunge"]), ("Pearl Jam", ["grunge"])],  # same genres, unrelated names
+        [("Pink", ["pop"]), ("Pink Floyd", ["art rock"])],  # a longer name, other genres
+        [("Pink", []), ("Pink Floyd", [])],  # no genres to borrow
+        [("Sigur Rós", ["post-rock"]), ("Sigur Ros", ["post-rock"])],  # the same name
+    ],
+)
+def test_rows_that_describe_their_own_artist_are_not_borrowed(rows) -> None:
+    assert spotify.borrowed_rows(rows) == {}
+
+
+def test_a_name_whose_only_seed_rows_are_borrowed_is_ambiguous(tmp_path: Path) -> None:
+    seed = tmp_path / "data" / "spotify"
+    seed.mkdir(parents=True)
+    (seed / "spotify_artist_genres.csv").write_text(
+        "artists,genres\nBoA,['idm']\nBoards of Canada,['idm']\nBoA,['idm']\n", "utf-8"
+    )
+    candidates = spotify.seed_candidates(tmp_path / "data")
+    assert candidates == {"boa": [], "boards of canada": [["idm"]]}
+    names = pd.Series(["BoA", "Boards of Canada"], index=[1, 2])
+    tags = [["electronic", "idm"], ["electronic", "idm"]]
+    table = spotify.assemble(names.index, list(names), tags, candidates, {})
+    assert table["spotify_match"].tolist() == ["ambiguous", "trusted"]
+    assert table["spotify_genres"].tolist() == [[], ["idm"]]

@@ -32,7 +32,13 @@ from recommenders.spotify.live import (
     fetch_live,
     name_score,
 )
-from recommenders.spotify.seed import SEED_FILE, load_seed, read_seed, seed_candidates
+from recommenders.spotify.seed import (
+    SEED_FILE,
+    borrowed_rows,
+    load_seed,
+    read_seed,
+    seed_candidates,
+)
 from recommenders.spotify.trust import (
     AMBIGUOUS,
     TRUSTED,
@@ -60,6 +66,7 @@ __all__ = [
     "RetryPolicy",
     "assemble",
     "best_match",
+    "borrowed_rows",
     "coverage",
     "enrich",
     "fetch_live",

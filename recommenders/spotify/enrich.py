@@ -156,7 +156,7 @@ def _one_artist(
     record: dict[str, Any] | None,
 ) -> dict[str, Any]:
     """The Spotify fields of one artist (missing keys are NA)."""
-    seed_verdict = judge_seed(query, seeded, tags) if seeded else None
+    seed_verdict = judge_seed(query, seeded, tags) if seeded is not None else None
     seed_genres = list(seeded[0]) if seed_verdict == TRUSTED else []
     match = record.get("match") if record else None
     if match:
@@ -174,7 +174,7 @@ def _one_artist(
             }
     if seed_verdict == TRUSTED:
         return {"spotify_genres": seed_genres, "spotify_source": "seed", "spotify_match": TRUSTED}
-    if match or seeded:
+    if match or seeded is not None:
         source = "api" if match else "seed"
         return {"spotify_genres": [], "spotify_source": source, "spotify_match": AMBIGUOUS}
     return {"spotify_genres": []}

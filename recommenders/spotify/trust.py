@@ -1,8 +1,9 @@
 """When a name match may be believed: unique name, and Spotify genres that agree with the tags.
 
-Exact names collide: the seed's "Air" is a Californian pop-punk band, Last.fm's Air the French
-electronic duo. A match is "trusted" only when
-- the accent-folded name is unique in the seed (one genre list behind it), and
+Exact names collide: the seed's "Adolescents" play salsa, Last.fm's Adolescents are a hardcore
+punk band. A match is "trusted" only when
+- the accent-folded name is unique in the seed (one genre list behind it, not counting rows
+  that hold another artist's genres: `seed.borrowed_rows`), and
 - its Spotify genres share a family with the artist's Last.fm tags (`families`), or, when either
   side says nothing (no tags, no recognised genre or tag), the name is distinctive: two or more
   words besides a leading article, or one word of at least 8 characters, or not Latin script.
