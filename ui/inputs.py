@@ -77,11 +77,16 @@ def artist_picker(
     )
 
 
-def search_label(name: str, typed: str) -> str:
+def search_label(name: str, typed: str, known_as: str | None = None) -> str:
     """The shown label of a match: Gradio's dropdown hides every choice whose label does not
-    contain the typed text, so a fuzzy match ("acdc" → AC/DC) says what it matched."""
+    contain the typed text, so a match by another spelling says which one ("tvxq" → "東方神起 ·
+    TVXQ!"), and any other match ("acdc" → AC/DC) says what was typed."""
     typed = typed.strip()
-    return name if typed.casefold() in name.casefold() else f"{name} · {typed}"
+    if typed.casefold() in name.casefold():
+        return name
+    if known_as and typed.casefold() in known_as.casefold():
+        return f"{name} · {known_as}"
+    return f"{name} · {typed}"
 
 
 def search_choices(
@@ -95,8 +100,9 @@ def search_choices(
     if not typed:
         names = list(dict.fromkeys([*picked, *top_artist_names(bundle)]))
         return gr.update(choices=[(n, n) for n in names])
-    matches = bundle.search_artists(typed[:100], limit=12)
-    choices = [(search_label(n, typed), n) for n in matches]
+    found = bundle.search_suggestions(typed[:100], limit=12)
+    matches = [name for name, _ in found]
+    choices = [(search_label(name, typed, known_as), name) for name, known_as in found]
     choices += [(p, p) for p in picked if p not in matches]
     return gr.update(choices=choices)
 
