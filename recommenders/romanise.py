@@ -4,7 +4,8 @@
 
 - Cyrillic, Greek, Hangul and Chinese characters: anyascii (ISC licence, tables only, imports in
   ~1 ms). Its Hangul is Revised Romanisation syllable by syllable; the "popular" variant adds the
-  spellings fans and the artists themselves use (시 shi, 샤 sha, 리 ri: "So Nyeo Shi Dae").
+  spellings fans and the artists themselves use (시 shi, 샤 sha, 리 ri: "So Nyeo Shi Dae"); Greek
+  χ is also written h.
 - Japanese: anyascii reads kanji as Mandarin (浜崎 → "BangQi"), so names with kana or kanji also
   get a Japanese reading from Sudachi's dictionary (sudachipy + sudachidict-core, Apache-2.0;
   Hepburn from the table below), with long vowels both written and folded (Tōkyō: "toukyou",
@@ -52,7 +53,7 @@ def readings(names: Iterable[str]) -> list[Readings]:
             latin += _japanese_spellings(words)
             kana.append("".join(w for w in words if _is_kana_word(w)))
         if its_scripts and not its_scripts & {"HIRAGANA", "KATAKANA"}:
-            latin += _anyascii_spellings(name, "HANGUL" in its_scripts, "CJK" in its_scripts)
+            latin += _anyascii_spellings(name, its_scripts)
         latin = [s for s in dict.fromkeys(latin) if s.isascii() and s.strip() and s != name]
         found.append(Readings(tuple(latin), tuple(k for k in kana if k)))
     return found
@@ -60,7 +61,9 @@ def readings(names: Iterable[str]) -> list[Readings]:
 
 def _scripts(name: str) -> set[str]:
     """The scripts of the name's letters that get spellings (empty for a Latin name)."""
-    found = set()
+    found: set[str] = set()
+    if name.isascii():
+        return found
     for char in name:
         if char.isalpha() and not char.isascii():
             script = unicodedata.name(char, "").split(" ")[0]
@@ -69,11 +72,13 @@ def _scripts(name: str) -> set[str]:
     return found
 
 
-def _anyascii_spellings(name: str, hangul: bool, chinese: bool) -> list[str]:
+def _anyascii_spellings(name: str, scripts: set[str]) -> list[str]:
     spelled = anyascii(unicodedata.normalize("NFKC", name))
-    if chinese:  # "WangFei" → "Wang Fei" (family name first), "CaiYiLin" → "Cai Yilin"
+    if "CJK" in scripts:  # "WangFei" → "Wang Fei" (family name first), "CaiYiLin" → "Cai Yilin"
         return [" ".join(_family_first(word) for word in spelled.split())]
-    if not hangul:
+    if "GREEK" in scripts:  # χ is written h as often as ch ("Hatzigiannis")
+        return [spelled, spelled.replace("ch", "h").replace("Ch", "H")]
+    if "HANGUL" not in scripts:
         return [spelled]
     words = spelled.split()
     popular = [_POPULAR_HANGUL.sub(lambda m: _POPULAR[m.group()], w) for w in words]

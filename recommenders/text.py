@@ -121,7 +121,7 @@ _PENDING_ROMAJI = re.compile(r"[a-z]+$")
 
 def is_typed_by_ime(text: str) -> bool:
     """Has kana or Hangul: letters that reach a text box through an input method."""
-    return any(_is_kana(c) or _is_hangul(c) for c in text)
+    return not text.isascii() and _KANA_OR_HANGUL.search(text) is not None
 
 
 def typing_key(text: str) -> str:
@@ -152,9 +152,9 @@ def _keystrokes(char: str) -> str:
     return _KEYSTROKES.get(char, char)
 
 
+_KANA_RANGE = "\u3041-\u30ff\uff66-\uff9f"
+_KANA_OR_HANGUL = re.compile(f"[{_KANA_RANGE}\uac00-\ud7a3\u1100-\u11ff\u3131-\u318e]")
+
+
 def _is_kana(char: str) -> bool:
     return "\u3041" <= char <= "\u30ff" or "\uff66" <= char <= "\uff9f"
-
-
-def _is_hangul(char: str) -> bool:
-    return "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff" or "ㄱ" <= char <= "ㆎ"

@@ -56,6 +56,7 @@ def test_kana_keys_ignore_the_kana_script_and_keep_voicing_marks():
         ("소녀시대", {"Sonyeosidae", "Sonyeoshidae"}),
         ("Король и Шут", {"Korol' i Shut"}),
         ("Άννα Βισση", {"Anna Vissi"}),
+        ("Μιχάλης Χατζηγιάννης", {"Michalis Chatzigiannis", "Mihalis Hatzigiannis"}),
         ("王菲", {"Wang Fei"}),
     ],
 )
@@ -65,6 +66,10 @@ def test_readings_spell_names_the_way_people_type_them(name, expected):
 
 def test_readings_skip_latin_names_and_scripts_written_without_vowels():
     assert all(not r.latin for r in readings(["Radiohead", "Björk", "עברי לידר", "عمر دياب"]))
+
+
+def test_cyrillic_ch_is_not_greek_chi():
+    assert readings(["Черная Экономика"])[0].latin == ("Chernaya Ekonomika",)
 
 
 def test_japanese_names_also_get_their_kana_reading():
