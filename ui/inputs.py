@@ -107,6 +107,21 @@ def search_choices(
     return gr.update(choices=choices)
 
 
+# Installed once per box on focus: an input event that no key press caused sends the key-up the
+# search listens to (key presses, input-method keys included, send their own).
+SEARCH_ON_INPUT_JS = """() => {
+  const box = document.querySelector(%r);
+  if (!box || box.dataset.searchOnInput) return;
+  box.dataset.searchOnInput = "1";
+  let keyed = false;
+  box.addEventListener("keydown", () => { keyed = true; });
+  box.addEventListener("input", () => {
+    if (!keyed) box.dispatchEvent(new KeyboardEvent("keyup", {key: "Unidentified", bubbles: true}));
+    keyed = false;
+  });
+}"""
+
+
 def wire_search(bundle: Bundle, picker: gr.Dropdown, typed: gr.Textbox, name: str) -> None:
     """Server-side search while typing in ``picker`` (cheap, off the queue), multi- or
     single-select.
@@ -128,6 +143,8 @@ def wire_search(bundle: Bundle, picker: gr.Dropdown, typed: gr.Textbox, name: st
         trigger_mode="always_last",
         js=f"(picked, q) => [picked, document.querySelector({selector!r})?.value ?? '']",
     )
+    # Text that arrives with no key event (pasted, dictated, some phone keyboards) searches too.
+    picker.focus(None, None, None, js=SEARCH_ON_INPUT_JS % selector, api_visibility="private")
     if not picker.multiselect:
         # A single-select box shows the chosen label ("Radiohead · radiohed"): plain labels again.
         picker.select(

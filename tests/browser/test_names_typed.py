@@ -125,3 +125,17 @@ def test_hangul_and_kana_composed_by_an_input_method_offer_the_artist_at_every_s
     assert box.input_value() == states[-1]
     cdp.detach()
     assert not page.problems, page.problems
+
+
+@pytest.mark.parametrize("text", ["東方神起", "동방신기", "ayumi hamasaki"])
+def test_text_that_arrives_without_key_events_is_searched_too(page, text):
+    """Pasted or dictated text, some phone keyboards, and Playwright's typing of characters off
+    a US keyboard put text in the box with an input event and no key events."""
+    box = empty_picker(page)
+    cdp = page.context.new_cdp_session(page)
+    for end in range(1, len(text) + 1):
+        cdp.send("Input.insertText", {"text": text[end - 1]})  # no keydown / keyup
+    cdp.detach()
+    assert box.input_value() == text
+    offered_in_view(page, {"ayumi hamasaki": "浜崎あゆみ"}.get(text, text), text)
+    assert not page.problems, page.problems
