@@ -9,7 +9,7 @@ A tag is an alias of artist A when the data says so on three counts (`tag_aliase
   ("rhcp", "soad", "30stm"); a genre, an album or a nickname spells neither;
 - it is not a catalog name itself (an alias never shadows another artist, and A's own name
   needs no alias).
-One user is enough: the spelling test is the evidence; on the 2011 data it keeps 33 tags, none
+One user is enough: the spelling test is the evidence; on the 2011 data it keeps 24 tags, none
 of them wrong (see tests/test_aliases.py). Aliases only make search suggest A; naming an artist
 on Recommend stays exact (up to case and accents).
 """
