@@ -10,7 +10,7 @@ A tag is an alias of artist A when the data says so on three counts (`tag_aliase
 - it is not a catalog name itself (an alias never shadows another artist, and A's own name
   needs no alias).
 One user is enough: the spelling test is the evidence; on the 2011 data it keeps 24 tags, none
-of them wrong (see tests/test_aliases.py). Aliases only make search suggest A; naming an artist
+of them wrong (see tests/test_name_keys.py). Aliases only make search suggest A; naming an artist
 on Recommend stays exact (up to case and accents).
 """
 
@@ -30,7 +30,7 @@ MIN_INITIALS = 3
 
 # Latin names the artists themselves use (official romanisations, English names), for artists
 # whose catalog name is in another script and whose common name no reading gives. Reviewed by
-# hand; tests/test_aliases.py checks every name is in the catalog and no alias is another's name.
+# hand; tests/test_name_keys.py checks every name is in the catalog and no alias is another's name.
 KNOWN_AS: dict[str, tuple[str, ...]] = {
     "東方神起": ("TVXQ!", "DBSK", "Tohoshinki", "Dong Bang Shin Ki"),
     "동방신기": ("TVXQ!", "DBSK", "Tohoshinki", "Dong Bang Shin Ki"),

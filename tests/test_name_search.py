@@ -39,6 +39,12 @@ def catalog(lastfm_data) -> tuple[pd.Series, pd.Series, pd.Series]:
 
 
 @pytest.fixture(scope="module")
+def resolver(catalog) -> ArtistNames:
+    names, listeners, aliases = catalog
+    return ArtistNames(names, listeners, aliases=aliases)
+
+
+@pytest.fixture(scope="module")
 def matcher(catalog) -> ArtistMatcher:
     names, listeners, aliases = catalog
     return ArtistMatcher(names, listeners, aliases=aliases)
@@ -111,17 +117,13 @@ def test_readings_and_aliases_never_decide_an_artist(matcher, typed):
         ("Мetallica", "Metallica"),  # Cyrillic М: one letter off, a typo at most
     ],
 )
-def test_look_alikes_in_other_scripts_are_refused_on_recommend(catalog, look_alike, latin):
-    names, listeners, aliases = catalog
-    resolver = ArtistNames(names, listeners, aliases=aliases)
+def test_look_alikes_in_other_scripts_are_refused_on_recommend(resolver, look_alike, latin):
     with pytest.raises(RecommenderInputError, match="Unknown artist"):
         resolver.resolve([look_alike])
     assert resolver.resolve([latin])  # while the Latin name itself resolves
 
 
-def test_an_alias_typed_on_recommend_is_a_suggestion(catalog):
-    names, listeners, aliases = catalog
-    resolver = ArtistNames(names, listeners, aliases=aliases)
+def test_an_alias_typed_on_recommend_is_a_suggestion(resolver):
     with pytest.raises(RecommenderInputError, match="Did you mean '동방신기'") as info:
         resolver.resolve(["tvxq"])
     assert info.value.suggestions[0][0] == "tvxq"
