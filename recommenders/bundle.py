@@ -49,9 +49,9 @@ class Bundle:
     """A loaded bundle: the catalog, the interactions, the fitted models, and what serves them.
 
     Public API: ``model_names``, ``default_model``, ``catalog``, ``metrics``, ``recommend``,
-    ``similar_artists``, ``search_artists``, ``top_artists``, ``resolve_artists``,
-    ``artist_info``, ``match_history``, ``user_history``, ``listener_artists``, ``known_labels``,
-    and the "how it works" tables ``cluster_table``,
+    ``similar_artists``, ``search_artists``, ``search_suggestions``, ``top_artists``,
+    ``resolve_artists``, ``artist_info``, ``match_history``, ``user_history``,
+    ``listener_artists``, ``known_labels``, and the "how it works" tables ``cluster_table``,
     ``cluster_assignment``, ``k_experiment``, ``artist_map``.
     """
 
@@ -66,7 +66,8 @@ class Bundle:
         self._interactions = interactions
         self._models: dict[str, Recommender] = contents.models
         offered = catalog["offered"] if "offered" in catalog.columns else None
-        self._names = ArtistNames(catalog["name"], catalog["listeners"], offered)
+        aliases = catalog["aliases"] if "aliases" in catalog.columns else None  # older bundles
+        self._names = ArtistNames(catalog["name"], catalog["listeners"], offered, aliases)
         # Junk names and duplicate spellings are never recommended (see recommenders.cleaning).
         hidden = ~offered.to_numpy(bool) if offered is not None else np.zeros(len(catalog), bool)
         self._hidden = np.flatnonzero(hidden)
@@ -133,6 +134,11 @@ class Bundle:
     def search_artists(self, query: str, limit: int = 20) -> list[str]:
         """Catalog names that best match what someone is typing, for pickers."""
         return self._names.search(query, limit)
+
+    def search_suggestions(self, query: str, limit: int = 20) -> list[tuple[str, str | None]]:
+        """``search_artists`` as (name, known as): the alias or Latin reading that matched
+        ("tvxq" → ("東方神起", "TVXQ!")), None when the name itself did."""
+        return [(m.name, m.known_as) for m in self._names.search_matches(query, limit)]
 
     def match_history(self, history: object) -> HistoryMatch:
         """Match a listening history (``read_history``'s table, or {name: plays}) to the catalog:

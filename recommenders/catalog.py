@@ -7,6 +7,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
+from recommenders.aliases import artist_aliases
 from recommenders.cleaning import add_cleaning_columns, lastfm_urls
 from recommenders.data import LastfmData
 from recommenders.data import top_tags as top_tags  # raw tags: the Spotify trust's evidence
@@ -33,6 +34,7 @@ def build_catalog(data: LastfmData, spotify: pd.DataFrame | None = None) -> pd.D
     catalog = pd.DataFrame(index=artists.index)
     catalog["name"] = artists["name"]
     catalog["lastfm_url"] = lastfm_urls(artists["name"], artists["url"])
+    catalog["aliases"] = artist_aliases(data, catalog["name"])  # names people type: aliases.py
 
     by_artist = data.user_artists.groupby("artist_id")["weight"]
     catalog["listeners"] = by_artist.size().reindex(catalog.index, fill_value=0).astype("int64")
@@ -77,12 +79,15 @@ def genre_and_tag_labels(catalog: pd.DataFrame) -> pd.Series:
     )
 
 
-LIST_COLUMNS = ("tags", "spotify_genres")
+LIST_COLUMNS = ("tags", "spotify_genres", "aliases")
+OPTIONAL_COLUMNS = ("aliases",)  # absent from bundles written before the column existed
 
 
 def read_catalog(path) -> pd.DataFrame:
     """Read a catalog written with ``DataFrame.to_parquet``; list columns come back as lists."""
     catalog = pd.read_parquet(path)
     for column in LIST_COLUMNS:
+        if column in OPTIONAL_COLUMNS and column not in catalog:
+            continue
         catalog[column] = catalog[column].map(lambda values: [str(v) for v in values])
     return catalog

@@ -1,9 +1,11 @@
 """One accent- and typo-tolerant matcher for artist names: picker search and name → artist.
 
-Everything compares *folded* keys (see `fold`): "bjork" finds Björk, "acdc" finds AC/DC, "beatles"
-finds The Beatles. Two questions are answered on top of that:
+Everything compares *folded* keys (`recommenders.text`): "bjork" finds Björk, "acdc" finds AC/DC,
+"beatles" finds The Beatles. Two questions are answered on top of that:
 
-- `ArtistMatcher.search` (typeahead): generous, ranked by closeness tier, then listeners.
+- `ArtistMatcher.search` (typeahead): generous, ranked by closeness tier, then listeners; it also
+  finds names by their other spellings (aliases, Latin readings, partly typed kana and Hangul:
+  `recommenders.spellings`).
 - `ArtistMatcher.match` / `match_many` (free text, uploaded histories): conservative. Only an exact
   folded match, or a single-edit typo of a long enough name that no other artist is also one edit
   away, attaches. Attaching the wrong artist is worse than attaching none.
@@ -11,9 +13,6 @@ finds The Beatles. Two questions are answered on top of that:
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -23,6 +22,15 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from recommenders.errors import RecommenderInputError
+from recommenders.spellings import OtherSpellings, PrefixIndex
+from recommenders.text import (
+    catalog_keys,
+    compact,
+    fold,
+    fold_keeping_article,
+    verbatim,
+    without_article,
+)
 
 # When a name is one edit from a catalog name, it counts as a typo of it only if (measured with
 # benchmarks/matching_speed.py; each rule removed wrong attachments of absent artists):
@@ -46,19 +54,11 @@ MIN_FUZZY_CHARS = 3
 # Search scores: tiers are bands, so sorting by score keeps every tier above the next.
 SCORE_VERBATIM = 100  # same text as typed, case included
 SCORE_FOLDED = 98  # same folded key: case, accents, punctuation or a leading "The" differ
-SCORE_NEAR = 90  # the typed text starts the name, or is one typo away from it
+SCORE_OTHER_NAME = 95  # same folded key as an alias or a Latin reading ("tvxq" → 東方神起)
+SCORE_NEAR = 90  # the typed text (or kana/Hangul being typed) starts the name, or is one typo off
+SCORE_OTHER_START = 85  # the typed text starts an alias or a Latin reading ("hamasaki" → 浜崎)
 SCORE_WORD_PREFIX = 80  # the typed text starts a later word of the name ("bjork" → Brant Bjork)
 FUZZY_SCALE = 0.79  # fuzzy ratio 75–100 maps to 59–79
-
-_LATIN_LETTERS = str.maketrans(
-    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
-)
-_APOSTROPHES = re.compile(r"['’‘`´ʼ]")
-_STANDALONE_PLUS = re.compile(r"(?:^|\s)\+(?:\s|$)")
-_NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9]+")
-# Letters spelled with look-alike symbols: P!nk, Ke$ha, Too $hort (extra catalog keys).
-_BANG_AS_I = re.compile(r"(?<=\w)!(?=\w)")
-_DOLLAR_AS_S = re.compile(r"\$(?=\w)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,67 +69,7 @@ class Match:
     name: str
     score: int
     listeners: int
-
-
-def fold(name: str) -> str:
-    """The comparison key: lower case, no Latin accents, no punctuation, no leading "The".
-
-    "Björk" → "bjork", "AC/DC" → "ac dc", "Guns N' Roses" → "guns n roses", "Simon & Garfunkel" →
-    "simon and garfunkel", "The Beatles" → "beatles". Other scripts keep their letters (only case
-    folds); a name made only of symbols ("!!!") keeps them, so no name folds to an empty key.
-    """
-    return _without_article(_fold_keeping_article(name))
-
-
-def _without_article(key: str) -> str:
-    return key[4:] if key.startswith("the ") else key
-
-
-def _fold_keeping_article(name: str) -> str:
-    """`fold` before dropping "the ": typeahead needs "the b" to start "The Beatles"."""
-    text = unicodedata.normalize("NFKC", name)
-    if not text.isascii():
-        text = _strip_latin_accents(text)
-    text = text.casefold().translate(_LATIN_LETTERS)
-    text = _STANDALONE_PLUS.sub(" and ", text.replace("&", " and "))
-    text = _APOSTROPHES.sub("", text)
-    if text.isascii():
-        text = _NOT_ASCII_ALNUM.sub(" ", text)
-    else:
-        text = "".join(c if unicodedata.category(c)[0] in "LNM" else " " for c in text)
-    folded = " ".join(text.split())
-    return folded or " ".join(unicodedata.normalize("NFKC", name).casefold().split())
-
-
-def compact(key: str) -> str:
-    """A folded key without spaces, so "acdc", "ac dc" and "AC-DC" all meet "AC/DC"."""
-    return key.replace(" ", "")
-
-
-def _strip_latin_accents(text: str) -> str:
-    """Drops combining marks on Latin letters only: kana voicing marks and Cyrillic й stay."""
-    kept: list[str] = []
-    base_is_latin = False
-    for char in unicodedata.normalize("NFKD", text):
-        if unicodedata.combining(char):
-            if not base_is_latin:
-                kept.append(char)
-            continue
-        base_is_latin = char < "\u0250" or "\u1e00" <= char <= "\u1eff"
-        kept.append(char)
-    return unicodedata.normalize("NFKC", "".join(kept))
-
-
-def _verbatim(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", name).split())
-
-
-def _catalog_keys(name: str, spaced: str) -> set[str]:
-    """Every compact key a catalog name answers to (look-alike symbols read as letters too)."""
-    keys = {compact(spaced)}
-    if "!" in name or "$" in name:
-        keys.add(compact(fold(_DOLLAR_AS_S.sub("s", _BANG_AS_I.sub("i", name)))))
-    return keys
+    known_as: str | None = None  # the alias or reading the query found, as written
 
 
 def _one_edit_index(typo_keys: list[set[str]]) -> dict[str, list[int]]:
@@ -171,10 +111,15 @@ class ArtistMatcher:
     """Finds catalog artists for typed or uploaded names; build once per catalog (< 1 s)."""
 
     def __init__(
-        self, names: pd.Series, listeners: pd.Series, offered: pd.Series | None = None
+        self,
+        names: pd.Series,
+        listeners: pd.Series,
+        offered: pd.Series | None = None,
+        aliases: pd.Series | None = None,
     ) -> None:
         """names: artist_id → name; listeners: artist_id → listener count (missing = 0), ranks
-        ties; offered: artist_id → bool, False hides an artist (junk, duplicate) from this matcher.
+        ties; offered: artist_id → bool, False hides an artist (junk, duplicate) from this matcher;
+        aliases: artist_id → other names (list[str]; the catalog's ``aliases``), for search.
         """
         if not isinstance(names, pd.Series) or not isinstance(listeners, pd.Series):
             raise RecommenderInputError(
@@ -197,13 +142,13 @@ class ArtistMatcher:
         name_prefix: list[tuple[str, int]] = []
         word_prefix: list[tuple[str, int]] = []
         for position, name in enumerate(self._names):
-            with_article = _fold_keeping_article(name)
-            spaced = _without_article(with_article)
-            keys = _catalog_keys(name, spaced)
+            with_article = fold_keeping_article(name)
+            spaced = without_article(with_article)
+            keys = catalog_keys(name)
             self._spaced.append(spaced)
             for key in {spaced, *keys}:
                 self._exact.setdefault(key, []).append(position)
-            self._verbatim.setdefault(_verbatim(name), []).append(position)
+            self._verbatim.setdefault(verbatim(name), []).append(position)
             name_prefix.extend((key, position) for key in {*keys, compact(with_article)})
             words = spaced.split()
             word_prefix.extend(("".join(words[i:]), position) for i in range(1, len(words)))
@@ -211,16 +156,21 @@ class ArtistMatcher:
             self._typo_keys.append({k for k in keys if typo_target and len(k) >= MIN_TYPO_CHARS})
         for positions in (*self._exact.values(), *self._verbatim.values()):
             positions.sort(key=lambda p: -self._listeners[p])
-        self._name_prefix = _PrefixIndex(name_prefix)
-        self._word_prefix = _PrefixIndex(word_prefix)
+        self._name_prefix = PrefixIndex(name_prefix)
+        self._word_prefix = PrefixIndex(word_prefix)
         self._one_edit = _one_edit_index(self._typo_keys)
+        known = aliases.reindex(names.index) if aliases is not None else [None] * len(names)
+        self._other = OtherSpellings(
+            self._names, [[str(a) for a in each] if _is_list(each) else [] for each in known]
+        )
 
     def __len__(self) -> int:
         return len(self._names)
 
     def search(self, query: str, limit: int = 20) -> list[Match]:
-        """Artists for a picker: same name, then names starting with (or one typo from) the text,
-        then a later word starting with it, then fuzzy look-alikes; ties go to more listeners."""
+        """Artists for a picker: same name, then same alias or reading, then names starting with
+        (or one typo from) the text, then aliases or readings starting with it, then a later word
+        starting with it, then fuzzy look-alikes; ties go to more listeners."""
         _check_text(query, "query")
         if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_LIMIT:
             raise RecommenderInputError(
@@ -228,25 +178,34 @@ class ArtistMatcher:
             )
         if len(query) > MAX_QUERY_CHARS or not query.strip():
             return []
-        with_article = _fold_keeping_article(query)
-        spaced = _without_article(with_article)
+        with_article = fold_keeping_article(query)
+        spaced = without_article(with_article)
         key = compact(spaced)
         found: dict[int, float] = {}
+        other: set[int] = set()  # found through an alias or a reading
 
-        def add(positions: Iterable[int], score: float) -> None:
+        def add(positions: Iterable[int], score: float, via_other: bool = False) -> None:
             fresh = np.setdiff1d(np.fromiter(positions, dtype=np.int64), list(found))
             ranked = fresh[np.argsort(-self._listeners[fresh], kind="stable")]
             for position in ranked[: limit - len(found)].tolist():
                 found[position] = score
+                if via_other:
+                    other.add(position)
 
-        add(self._verbatim.get(_verbatim(query), ()), SCORE_VERBATIM)
+        add(self._verbatim.get(verbatim(query), ()), SCORE_VERBATIM)
         add([*self._exact.get(spaced, ()), *self._exact.get(key, ())], SCORE_FOLDED)
+        add(self._other.same(key), SCORE_OTHER_NAME, via_other=True)
         if len(found) < limit:
             # "the b" starts "The Beatles" (not every "B..."); "beatles" starts it too.
             start = self._name_prefix.starting_with(compact(with_article))
-            add([*start, *self._typos(key)], SCORE_NEAR)
+            typed = self._other.typed_starting_with(query)
+            add([*start, *self._typos(key), *typed], SCORE_NEAR)
+        if len(found) < limit:
+            add(self._other.starting_with(key), SCORE_OTHER_START, via_other=True)
         if len(found) < limit:
             add(self._word_prefix.starting_with(key), SCORE_WORD_PREFIX)
+        if len(found) < limit:
+            add(self._other.word_starting_with(key), SCORE_WORD_PREFIX, via_other=True)
         if len(found) < limit and len(key) >= MIN_FUZZY_CHARS:
             fuzzy = process.extract(
                 spaced,
@@ -259,7 +218,10 @@ class ArtistMatcher:
                 if len(found) < limit:
                     found.setdefault(position, ratio * FUZZY_SCALE)
         ranked = sorted(found.items(), key=lambda item: (-item[1], -self._listeners[item[0]]))
-        return [self._match(position, score) for position, score in ranked]
+        return [
+            self._match(p, score, self._other.known_as(p, query) if p in other else None)
+            for p, score in ranked
+        ]
 
     def match(self, name: str) -> Match | None:
         """The one artist a free-text name means, or None when none is close enough.
@@ -311,29 +273,14 @@ class ArtistMatcher:
             if any(_is_typo(key, k) for k in self._typo_keys[position])
         ]
 
-    def _match(self, position: int, score: float) -> Match:
+    def _match(self, position: int, score: float, known_as: str | None = None) -> Match:
         return Match(
             artist_id=int(self._ids[position]),
             name=self._names[position],
             score=round(float(score)),
             listeners=int(self._listeners[position]),
+            known_as=known_as,
         )
-
-
-class _PrefixIndex:
-    """Sorted (key, position) pairs: every key starting with a text is one bisect away."""
-
-    def __init__(self, entries: list[tuple[str, int]]) -> None:
-        entries.sort()
-        self._keys = [key for key, _ in entries]
-        self._positions = np.array([p for _, p in entries], dtype=np.int64)
-
-    def starting_with(self, text: str) -> np.ndarray:
-        if not text:
-            return self._positions[:0]
-        start = bisect_left(self._keys, text)
-        end = bisect_left(self._keys, text + "\U0010ffff", lo=start)
-        return self._positions[start:end]
 
 
 def _check_text(value: object, what: str) -> None:
@@ -341,3 +288,7 @@ def _check_text(value: object, what: str) -> None:
         raise RecommenderInputError(
             f"The {what} must be text (an artist name), got {type(value).__name__}."
         )
+
+
+def _is_list(value: object) -> bool:
+    return isinstance(value, (list, tuple, np.ndarray))

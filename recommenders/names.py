@@ -24,14 +24,16 @@ class ArtistNames:
         names: pd.Series,
         listeners: pd.Series | None = None,
         offered: pd.Series | None = None,
+        aliases: pd.Series | None = None,
     ) -> None:
         """names: artist_id → name; listeners (same index) breaks ties and ranks search results;
         offered: False for artists pickers should not offer (junk names, duplicate spellings),
-        which still resolve by their exact name or id."""
+        which still resolve by their exact name or id; aliases: other names (list[str]) that
+        search finds an artist by, never resolve."""
         self.names = names
         listeners = listeners if listeners is not None else pd.Series(0, index=names.index)
-        # the typo index takes ~0.4 s to build: only the first search or near miss needs it
-        self._matcher = Lazy(lambda: ArtistMatcher(names, listeners, offered))
+        # the typo index takes ~0.8 s to build: only the first search or near miss needs it
+        self._matcher = Lazy(lambda: ArtistMatcher(names, listeners, offered, aliases))
         self._exact: dict[str, int] = {}
         self._normalised: dict[str, list[int]] = defaultdict(list)
         for artist_id, name in names.items():

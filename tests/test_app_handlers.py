@@ -216,11 +216,23 @@ def test_search_labels_show_fuzzy_matches_to_the_dropdown_filter() -> None:
     assert inputs.search_label("Radiohead", "radio") == "Radiohead"
 
 
+def test_search_labels_name_the_other_spelling_that_matched() -> None:
+    # the alias as written, not the typed text, when it shows what was typed
+    assert inputs.search_label("東方神起", "tvxq", "TVXQ!") == "東方神起 · TVXQ!"
+    assert inputs.search_label("浜崎あゆみ", "hamasa", "Hamasaki Ayumi") == (
+        "浜崎あゆみ · Hamasaki Ayumi"
+    )
+    # partly typed Hangul, or a spelling that does not show the typed text: the typed text,
+    # since Gradio's dropdown hides a label without it
+    assert inputs.search_label("동방신기", "동바", None) == "동방신기 · 동바"
+    assert inputs.search_label("동방신기", "dong bang", "Dongbangsingi") == "동방신기 · dong bang"
+
+
 class SearchStub:
     """Just what the picker's search asks a Bundle for."""
 
-    def search_artists(self, query: str, limit: int = 20) -> list[str]:
-        return ["Radiohead"] if query == "radiohed" else []
+    def search_suggestions(self, query: str, limit: int = 20) -> list[tuple[str, str | None]]:
+        return [("Radiohead", None)] if query == "radiohed" else []
 
     def top_artists(self, limit: int) -> list[str]:
         return ["Muse", "Radiohead"]

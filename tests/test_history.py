@@ -193,6 +193,13 @@ def test_variants_merge_by_case_spacing_and_normal_form_but_not_accents() -> Non
     assert as_dict(read_history(text.encode())) == {"Sigur Rós": 7, "Sigur Ros": 2}
 
 
+def test_full_width_and_kana_spellings_merge_by_the_shared_name_key() -> None:
+    # One key for names everywhere (recommenders.text.normalise): compatibility forms merge,
+    # kana voicing marks stay letters (ガゼット is not カセット).
+    text = "ＲＥＤ\t3\nRED\t1\nｶﾞｾﾞｯﾄ\t1\nガゼット\t2\nカセット\t4\n"
+    assert as_dict(read_history(text.encode())) == {"カセット": 4, "ＲＥＤ": 4, "ガゼット": 3}
+
+
 def test_ties_keep_the_first_spelling_by_code_point() -> None:
     table = read_history(b"muse\t2\nMuse\t2\nMUSE\t2\n")
     assert as_dict(table) == {"MUSE": 6}

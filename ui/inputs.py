@@ -77,11 +77,16 @@ def artist_picker(
     )
 
 
-def search_label(name: str, typed: str) -> str:
+def search_label(name: str, typed: str, known_as: str | None = None) -> str:
     """The shown label of a match: Gradio's dropdown hides every choice whose label does not
-    contain the typed text, so a fuzzy match ("acdc" → AC/DC) says what it matched."""
+    contain the typed text, so a match by another spelling says which one ("tvxq" → "東方神起 ·
+    TVXQ!"), and any other match ("acdc" → AC/DC) says what was typed."""
     typed = typed.strip()
-    return name if typed.casefold() in name.casefold() else f"{name} · {typed}"
+    if typed.casefold() in name.casefold():
+        return name
+    if known_as and typed.casefold() in known_as.casefold():
+        return f"{name} · {known_as}"
+    return f"{name} · {typed}"
 
 
 def search_choices(
@@ -95,10 +100,26 @@ def search_choices(
     if not typed:
         names = list(dict.fromkeys([*picked, *top_artist_names(bundle)]))
         return gr.update(choices=[(n, n) for n in names])
-    matches = bundle.search_artists(typed[:100], limit=12)
-    choices = [(search_label(n, typed), n) for n in matches]
+    found = bundle.search_suggestions(typed[:100], limit=12)
+    matches = [name for name, _ in found]
+    choices = [(search_label(name, typed, known_as), name) for name, known_as in found]
     choices += [(p, p) for p in picked if p not in matches]
     return gr.update(choices=choices)
+
+
+# Installed once per box on focus: an input event that no key press caused sends the key-up the
+# search listens to (key presses, input-method keys included, send their own).
+SEARCH_ON_INPUT_JS = """() => {
+  const box = document.querySelector(%r);
+  if (!box || box.dataset.searchOnInput) return;
+  box.dataset.searchOnInput = "1";
+  let keyed = false;
+  box.addEventListener("keydown", () => { keyed = true; });
+  box.addEventListener("input", () => {
+    if (!keyed) box.dispatchEvent(new KeyboardEvent("keyup", {key: "Unidentified", bubbles: true}));
+    keyed = false;
+  });
+}"""
 
 
 def wire_search(bundle: Bundle, picker: gr.Dropdown, typed: gr.Textbox, name: str) -> None:
@@ -122,6 +143,8 @@ def wire_search(bundle: Bundle, picker: gr.Dropdown, typed: gr.Textbox, name: st
         trigger_mode="always_last",
         js=f"(picked, q) => [picked, document.querySelector({selector!r})?.value ?? '']",
     )
+    # Text that arrives with no key event (pasted, dictated, some phone keyboards) searches too.
+    picker.focus(None, None, None, js=SEARCH_ON_INPUT_JS % selector, api_visibility="private")
     if not picker.multiselect:
         # A single-select box shows the chosen label ("Radiohead · radiohed"): plain labels again.
         picker.select(

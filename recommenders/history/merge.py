@@ -1,5 +1,6 @@
 """The final table: one row per artist, spellings that differ only by case, spacing or Unicode
-normal form merged. Accents are kept (the catalog matcher folds them)."""
+form merged (`recommenders.text.normalise`: "ＲＥＤ" is "RED"). Accents are kept (the catalog
+matcher folds them)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from recommenders.text import normalise
+
 
 def _merge_spellings(plays: Counter[str | None]) -> pd.DataFrame:
-    """One row per artist: spellings equal up to case, spacing and Unicode normal form are
-    summed under the most played one (ties: the first by code point)."""
+    """One row per artist: spellings with the same `normalise` key (case, spacing, Unicode
+    compatibility forms) are summed under the most played one (ties: the first by code point)."""
     by_spelling: dict[str, int] = {}
     for name, count in plays.items():
         if not name or count <= 0:
@@ -22,7 +25,7 @@ def _merge_spellings(plays: Counter[str | None]) -> pd.DataFrame:
             by_spelling[spelling] = by_spelling.get(spelling, 0) + count
     groups: dict[str, list[tuple[str, int]]] = {}
     for spelling, count in by_spelling.items():
-        groups.setdefault(spelling.casefold(), []).append((spelling, count))
+        groups.setdefault(normalise(spelling), []).append((spelling, count))
     rows: list[tuple[str, int]] = []
     for variants in groups.values():
         best = min(variants, key=lambda variant: (-variant[1], variant[0]))[0]
