@@ -7,6 +7,7 @@ stay inside. The file format lives in ``recommenders.artifacts``.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -26,7 +27,14 @@ from recommenders.lazy import Lazy
 from recommenders.models import DEFAULT_MODEL_ORDER
 from recommenders.models.base import Recommender
 from recommenders.names import ArtistNames
-from recommenders.query import RecQuery, check_k, check_penalty, check_user_id, listener_range
+from recommenders.query import (
+    MAX_LIKED,
+    RecQuery,
+    check_k,
+    check_penalty,
+    check_user_id,
+    listener_range,
+)
 from recommenders.recommend import top_columns
 
 RESULT_COLUMNS = [
@@ -169,10 +177,18 @@ class Bundle:
         any, else 5 or more listeners and at most a ceiling falling evenly on a log scale from the
         most listened artist to 10 listeners at 1 (see ``listener_range``);
         ``exclude`` lists artists never to return, e.g. ones marked "not for me".
+        A listening history (``read_history``'s table: ``artist`` names and ``plays``) is matched
+        like ``match_history``: artists this 2011 catalog lacks are left out with a
+        ``HistoryLeftOut`` warning, and ``result.attrs["history"]`` holds the ``HistoryMatch``
+        (``.unmatched``, ``.summary()``). Lists and {name: plays} mappings stay strict: an
+        unknown name is refused with "did you mean" suggestions.
         Returns a DataFrame sorted by rank (columns RESULT_COLUMNS).
         """
         recommender = self.model(model)
+        left_out = None
         if query is None:
+            if _is_history(liked):
+                liked, left_out = self._history_liked(liked)
             query = RecQuery.of(liked, user_id, k, tags, popularity_penalty, exclude)
         profile = self._profile(query)
         known = np.union1d(profile.indices, self._hidden)
@@ -182,7 +198,29 @@ class Bundle:
         allowed = self._allowed_columns(query.tags, query.popularity_penalty)
         scores = recommender.score(profile)[0]
         columns, final = top_columns(scores, query.k, known, allowed)
-        return self._result(columns, final, reasons_from=profile.indices)
+        result = self._result(columns, final, reasons_from=profile.indices)
+        if left_out is not None:
+            result.attrs["history"] = left_out
+        return result
+
+    def _history_liked(self, history: pd.DataFrame) -> tuple[pd.DataFrame, HistoryMatch]:
+        """A listening history given as ``liked``: its names matched like ``match_history`` (an
+        export always holds artists this 2011 catalog lacks), the MAX_LIKED most played kept,
+        and a warning saying what was left out."""
+        found = self.match_history(history)
+        if found.matched.empty:
+            raise RecommenderInputError(
+                f"None of the {found.n_artists:,} artists of this history is in the 2011 "
+                "catalog; nothing to recommend from."
+            )
+        if len(found.unmatched) or len(found.matched) > MAX_LIKED:
+            kept = (
+                f" (the {MAX_LIKED:,} most played are used)"
+                if len(found.matched) > MAX_LIKED
+                else ""
+            )
+            warnings.warn(found.summary() + kept, HistoryLeftOut, stacklevel=3)
+        return found.matched.head(MAX_LIKED), found
 
     def similar_artists(self, model: str, artist: object, k: int = 10) -> pd.DataFrame:
         """The k artists most similar to one artist, by the model's own notion of similarity."""
@@ -326,3 +364,17 @@ class Bundle:
         columns = {c: self.catalog[c].to_numpy() for c in shown}
         columns["artist_id"] = self.catalog.index.to_numpy()
         return columns
+
+
+class HistoryLeftOut(UserWarning):
+    """A listening history given to ``recommend`` held artists the 2011 catalog lacks."""
+
+
+def _is_history(liked: object) -> bool:
+    """A table of names (``read_history``'s): matched tolerantly, unlike a typed list, whose
+    unknown names are refused with "did you mean"."""
+    return (
+        isinstance(liked, pd.DataFrame)
+        and {"artist", "plays"} <= set(liked.columns)
+        and ("artist_id" not in liked.columns)
+    )

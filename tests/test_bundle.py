@@ -199,3 +199,37 @@ def test_a_thousand_picks_are_served_and_a_thousand_and_one_refused(fast_bundle)
     assert len(table) == 10 and not set(table["name"]) & set(names[:1000])
     with pytest.raises(RecommenderInputError, match="at most 1000"):
         fast_bundle.recommend("svd", liked=names, k=10)
+
+
+# -- a listening history given straight to recommend (issue 17, item 7) ----------------------
+def test_a_read_history_table_is_matched_and_what_was_left_out_is_said(fast_bundle, tmp_path):
+    """recommend(liked=read_history(path)) with artists the 2011 catalog lacks: they are left out
+    with a warning naming them, the rest recommend, and the match is on the result."""
+    from recommenders.bundle import HistoryLeftOut
+
+    export = tmp_path / "artists.txt"
+    export.write_text("Radiohead\t120\nBad Bunny\t80\nMuse\t40\nOlivia Rodrigo\t30\n")
+    history = recommenders.read_history(export)
+    with pytest.warns(HistoryLeftOut, match="not found: Bad Bunny, Olivia Rodrigo"):
+        results = fast_bundle.recommend(fast_bundle.default_model, liked=history, k=5)
+    assert len(results) == 5
+    assert not {"Radiohead", "Muse"} & set(results["name"])
+    found = results.attrs["history"]
+    assert found.unmatched["artist"].tolist() == ["Bad Bunny", "Olivia Rodrigo"]
+    assert found.matched["name"].tolist() == ["Radiohead", "Muse"]
+    # the same artists given with their plays recommend the same list
+    same = fast_bundle.recommend(
+        fast_bundle.default_model, liked={"Radiohead": 120, "Muse": 40}, k=5
+    )
+    assert same["artist_id"].tolist() == results["artist_id"].tolist()
+
+
+def test_a_history_with_nothing_in_the_catalog_is_refused_plainly(fast_bundle):
+    history = pd.DataFrame({"artist": ["Bad Bunny", "Olivia Rodrigo"], "plays": [8, 3]})
+    with pytest.raises(RecommenderInputError, match="None of the 2 artists of this history"):
+        fast_bundle.recommend(fast_bundle.default_model, liked=history)
+
+
+def test_a_typed_list_with_an_unknown_name_is_still_refused(fast_bundle):
+    with pytest.raises(RecommenderInputError, match="Unknown artist 'Bad Bunny'"):
+        fast_bundle.recommend(fast_bundle.default_model, liked=["Radiohead", "Bad Bunny"])
