@@ -7,7 +7,6 @@ stay inside. The file format lives in ``recommenders.artifacts``.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -22,7 +21,14 @@ from recommenders.artifacts import BundleContents, read_bundle
 from recommenders.catalog import genre_and_tag_labels
 from recommenders.errors import BundleError, RecommenderInputError
 from recommenders.explain import Explainer, explanation_text
-from recommenders.history_matching import HistoryMatch, check_history, match_history
+from recommenders.history_matching import (
+    HistoryMatch,
+    check_history,
+    is_history,
+    liked_from,
+    match_history,
+)
+from recommenders.interests import Interests, interleave, split_profile
 from recommenders.lazy import Lazy
 from recommenders.models import DEFAULT_MODEL_ORDER
 from recommenders.models.base import Recommender
@@ -50,6 +56,7 @@ RESULT_COLUMNS = [
     "lastfm_url",
     "spotify_url",
     "image_url",
+    "because",
 ]
 
 
@@ -81,6 +88,7 @@ class Bundle:
         self._hidden = np.flatnonzero(hidden)
         tags = catalog["tags"]
         self._explainer = Lazy(lambda: Explainer(interactions.matrix, tags.tolist()))
+        self._interests = Lazy(lambda: Interests(interactions.matrix, tags.tolist()))
         self._listeners = catalog["listeners"].to_numpy(np.int64)
 
     def warm_up(self) -> None:
@@ -88,6 +96,7 @@ class Bundle:
         once the app answers, so the first visitor does not wait for it."""
         self._names.warm_up()
         self._explainer.get()
+        self._interests.get()
 
     @classmethod
     def from_directory(cls, directory: Path, models: Iterable[str] | None = None) -> Bundle:
@@ -187,7 +196,7 @@ class Bundle:
         recommender = self.model(model)
         left_out = None
         if query is None:
-            if _is_history(liked):
+            if is_history(liked):
                 liked, left_out = self._history_liked(liked)
             query = RecQuery.of(liked, user_id, k, tags, popularity_penalty, exclude)
         profile = self._profile(query)
@@ -196,31 +205,37 @@ class Bundle:
             excluded = self._columns_of(self.resolve_artists(list(query.exclude)))
             known = np.union1d(known, excluded)
         allowed = self._allowed_columns(query.tags, query.popularity_penalty)
-        scores = recommender.score(profile)[0]
-        columns, final = top_columns(scores, query.k, known, allowed)
-        result = self._result(columns, final, reasons_from=profile.indices)
+        columns, final, origin = self._ranked(recommender, profile, query.k, known, allowed)
+        result = self._result(columns, final, reasons_from=profile.indices, because=origin)
         if left_out is not None:
             result.attrs["history"] = left_out
         return result
 
+    def _ranked(
+        self,
+        recommender: Recommender,
+        profile: sp.csr_matrix,
+        k: int,
+        known: np.ndarray,
+        allowed: np.ndarray | None,
+    ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray] | None]:
+        """The k best columns and their scores; for liked artists of unrelated tastes (see
+        ``recommenders.interests``) one list per interest, interleaved, and for each card the
+        interest (liked columns) it came from (None when there is one interest)."""
+        groups = self._interests.get().groups(profile.indices, profile.data)
+        if len(groups) == 1:
+            columns, final = top_columns(recommender.score(profile)[0], k, known, allowed)
+            return columns, final, None
+        scores = recommender.score(split_profile(profile, groups))
+        lists = [top_columns(row, k, known, allowed)[0] for row in scores]
+        columns, origin = interleave(lists, k)
+        return columns, scores[origin, columns], [groups[i] for i in origin]
+
     def _history_liked(self, history: pd.DataFrame) -> tuple[pd.DataFrame, HistoryMatch]:
-        """A listening history given as ``liked``: its names matched like ``match_history`` (an
-        export always holds artists this 2011 catalog lacks), the MAX_LIKED most played kept,
-        and a warning saying what was left out."""
+        """A listening history given as ``liked``: matched like ``match_history``, what the
+        catalog lacks said in a HistoryLeftOut warning (``history_matching.liked_from``)."""
         found = self.match_history(history)
-        if found.matched.empty:
-            raise RecommenderInputError(
-                f"None of the {found.n_artists:,} artists of this history is in the 2011 "
-                "catalog; nothing to recommend from."
-            )
-        if len(found.unmatched) or len(found.matched) > MAX_LIKED:
-            kept = (
-                f" (the {MAX_LIKED:,} most played are used)"
-                if len(found.matched) > MAX_LIKED
-                else ""
-            )
-            warnings.warn(found.summary() + kept, HistoryLeftOut, stacklevel=3)
-        return found.matched.head(MAX_LIKED), found
+        return liked_from(found, MAX_LIKED), found
 
     def similar_artists(self, model: str, artist: object, k: int = 10) -> pd.DataFrame:
         """The k artists most similar to one artist, by the model's own notion of similarity."""
@@ -338,13 +353,24 @@ class Bundle:
         return insights.artist_map(self.model("svd"), self.catalog)
 
     def _result(
-        self, columns: np.ndarray, scores: np.ndarray, reasons_from: np.ndarray
+        self,
+        columns: np.ndarray,
+        scores: np.ndarray,
+        reasons_from: np.ndarray,
+        because: list[np.ndarray] | None = None,
     ) -> pd.DataFrame:
         """The result table for ranked columns; built from numpy columns (pandas row selection
-        costs more than the whole model on this hot path)."""
+        costs more than the whole model on this hot path). ``because``: per card, the liked
+        columns of the interest it serves (the ``because`` column: their names, else [])."""
         table = {name: values[columns] for name, values in self._result_columns.items()}
+        names = self._result_columns["name"]
+        table["because"] = (
+            [[] for _ in columns]
+            if because is None
+            else [names[group].tolist() for group in because]
+        )
         reasons = self._explainer.get().reasons(np.asarray(reasons_from), columns)
-        names, n_users = self._result_columns["name"], self.n_users
+        n_users = self.n_users
         table["explanation"] = [
             explanation_text(name, reason, names, int(listeners), n_users)
             for name, reason, listeners in zip(
@@ -364,17 +390,3 @@ class Bundle:
         columns = {c: self.catalog[c].to_numpy() for c in shown}
         columns["artist_id"] = self.catalog.index.to_numpy()
         return columns
-
-
-class HistoryLeftOut(UserWarning):
-    """A listening history given to ``recommend`` held artists the 2011 catalog lacks."""
-
-
-def _is_history(liked: object) -> bool:
-    """A table of names (``read_history``'s): matched tolerantly, unlike a typed list, whose
-    unknown names are refused with "did you mean"."""
-    return (
-        isinstance(liked, pd.DataFrame)
-        and {"artist", "plays"} <= set(liked.columns)
-        and ("artist_id" not in liked.columns)
-    )

@@ -7,6 +7,7 @@ typo-tolerant matcher as the picker, with its conservative threshold: an artist 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -94,3 +95,31 @@ def match_history(history: pd.DataFrame, matches: Iterable[Match | None]) -> His
         .reset_index(drop=True)
     )
     return HistoryMatch(matched=matched, unmatched=unmatched)
+
+
+class HistoryLeftOut(UserWarning):
+    """A listening history given to ``Bundle.recommend`` held artists the catalog lacks."""
+
+
+def is_history(liked: object) -> bool:
+    """A table of names and plays (``read_history``'s): matched tolerantly, unlike a typed list,
+    whose unknown names are refused with "did you mean"."""
+    return (
+        isinstance(liked, pd.DataFrame)
+        and {"artist", "plays"} <= set(liked.columns)
+        and ("artist_id" not in liked.columns)
+    )
+
+
+def liked_from(found: HistoryMatch, limit: int) -> pd.DataFrame:
+    """The matched artists to recommend from (the ``limit`` most played), warning with the
+    summary when the history held artists the catalog lacks (or more than ``limit``)."""
+    if found.matched.empty:
+        raise RecommenderInputError(
+            f"None of the {found.n_artists:,} artists of this history is in the 2011 "
+            "catalog; nothing to recommend from."
+        )
+    if len(found.unmatched) or len(found.matched) > limit:
+        kept = f" (the {limit:,} most played are used)" if len(found.matched) > limit else ""
+        warnings.warn(found.summary() + kept, HistoryLeftOut, stacklevel=4)
+    return found.matched.head(limit)

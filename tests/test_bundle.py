@@ -205,7 +205,7 @@ def test_a_thousand_picks_are_served_and_a_thousand_and_one_refused(fast_bundle)
 def test_a_read_history_table_is_matched_and_what_was_left_out_is_said(fast_bundle, tmp_path):
     """recommend(liked=read_history(path)) with artists the 2011 catalog lacks: they are left out
     with a warning naming them, the rest recommend, and the match is on the result."""
-    from recommenders.bundle import HistoryLeftOut
+    from recommenders.history_matching import HistoryLeftOut
 
     export = tmp_path / "artists.txt"
     export.write_text("Radiohead\t120\nBad Bunny\t80\nMuse\t40\nOlivia Rodrigo\t30\n")

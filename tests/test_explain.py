@@ -45,9 +45,13 @@ def listeners_of(lastfm_data):
 
 @pytest.fixture(scope="module")
 def top_tags_of(lastfm_data) -> dict[str, set[str]]:
-    """artist name → its SHARED_TAGS most given tags, casefolded, from the raw tables: ranked by
-    the number of users who gave them, ties by tag name (recommenders.data.top_tags's rule)."""
+    """artist name → its SHARED_TAGS most given genre tags, casefolded, from the raw tables:
+    tags of the genre vocabulary (tests/test_tag_vocabulary.py checks it) ranked by the number
+    of users who gave them, ties by tag name (recommenders.data.top_tags's rule)."""
+    from recommenders.tag_vocabulary import genre_vocabulary
+
     tagged = lastfm_data.user_tagged_artists.merge(lastfm_data.tags, on="tag_id")
+    tagged = tagged[tagged["tag"].isin(genre_vocabulary(lastfm_data))]
     users = tagged.groupby(["artist_id", "tag"])["user_id"].nunique()
     ranked: dict[int, list[tuple[int, str]]] = {}
     for (artist, tag), n in users.items():
