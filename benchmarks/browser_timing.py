@@ -10,6 +10,7 @@ the SVD tab's Recommend. Prints the median and the spread. Target ≤ 400 ms.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.results import machine, record  # noqa: E402
 from tests.app_server import running_app  # noqa: E402
 
 WAIT_NEW = """([selector, before]) => new Promise(resolve => {
@@ -55,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--artifacts", type=Path, default=ROOT / "artifacts")
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args(argv)
+    started = machine()
     results: dict[str, list[float]] = {"Discover recommend": [], "👍": [], "SVD recommend": []}
     with running_app(args.artifacts) as (url, _s, _pid), sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
@@ -85,6 +88,17 @@ def main(argv: list[str] | None = None) -> int:
             page.wait_for_timeout(1500)
             results["SVD recommend"].append(timed_click(page, svd_go, ".cards-box"))
         browser.close()
+    bundle = json.loads((args.artifacts / "manifest.json").read_text())
+    record(
+        "browser_timing",
+        {
+            "bundle": {"fast": bundle.get("config", {}).get("fast"), "path": str(args.artifacts)},
+            "viewport": "1366x900",
+            "target_ms": 400,
+            "ms": results,
+        },
+        started=started,
+    )
     print("| interaction | median ms | min–max ms | n | target |\n|---|---|---|---|---|")
     for name, values in results.items():
         print(f"| {name} | {statistics.median(values):.0f} | {min(values):.0f}–{max(values):.0f} "

@@ -262,6 +262,18 @@ def main() -> None:
     print(f"| artists / plays | {runs[0]['artists']:,} / {runs[0]['plays']:,} | |")
     print("wall time of each run (s): " + ", ".join(f"{run['seconds']:.2f}" for run in runs))
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    from benchmarks.results import record
+
+    record(
+        "history_speed" + ("_visit" if args.bundle else ""),
+        {
+            "streams": args.streams,
+            "export": export,
+            "targets": {"seconds": target_seconds, "extra_mb": target_mb},
+            "runs": runs,
+            "median": {"seconds": seconds, "cpu_seconds": cpu_seconds, "extra_mb": extra_mb},
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -30,32 +30,43 @@ import torch
 from benchmarks import results
 from benchmarks.cold_start import ProbeSets, bundle_tops, training_bundle, training_catalog
 from benchmarks.peers import PEER_LABELS, make_peer
+from benchmarks.tune_fusion import PREVIOUS
 from benchmarks.tuning import tune_peers
 from recommenders import taste
 from recommenders.cold_start import cold_start_split, per_user_metrics, segments
 from recommenders.evaluation import beyond_accuracy, tags_by_column
 from recommenders.models import MODEL_NAMES, model_class
+from recommenders.models.fusion import FusionModel
 from recommenders.pipeline import BuildConfig, process_data
 
 ROOT = Path(__file__).resolve().parents[1]
 PEERS = ("ease", "rp3beta", "implicit_als")
+BEFORE = "fusion_before"  # the default model with the weights it had before this benchmark
 VARIANTS = {"with_counts": True, "without_counts": False}
 LATENCY_REQUESTS = 300
 USER_METRICS = ("precision", "recall", "ndcg", "map")
 
 
-def fit_models(names: list[str], train, seed: int, peer_settings: dict) -> tuple[dict, dict]:
-    """Every model fitted on ``train``; fusion reuses the SVD fitted here (as the build does)."""
+def fit_models(
+    names: list[str], train, seed: int, peer_settings: dict, artist_tags
+) -> tuple[dict, dict]:
+    """Every model fitted on ``train`` (ours with the training catalog's genre tags); fusion
+    reuses the SVD fitted here (as the build does)."""
     fitted, seconds = {}, {}
     for name in names:
         start = time.perf_counter()
-        if name in PEERS:
+        if name == BEFORE:  # the previous default weights on the same fitted members
+            fitted[name] = FusionModel.from_members(
+                fitted["fusion"].members_, train, PREVIOUS.with_seed(seed), artist_tags
+            )
+        elif name in PEERS:
             fitted[name] = make_peer(name, peer_settings.get(name, {}), seed).fit(train)
         else:
             cls = model_class(name)
             config = BuildConfig(seed=seed).model_config(name)
             given = {r: fitted[r] for r in cls.reuses if r in fitted}
-            fitted[name] = (cls(config, prefitted=given) if given else cls(config)).fit(train)
+            model = cls(config, prefitted=given) if given else cls(config)
+            fitted[name] = model.fit(train, artist_tags=artist_tags)
         seconds[name] = time.perf_counter() - start
         print(f"  fit {name}: {seconds[name]:.1f} s", flush=True)
     return fitted, seconds
@@ -95,10 +106,11 @@ def run(models: list[str], seeds: list[int], n_bootstrap: int = 1000) -> dict:
     for seed in seeds:
         print(f"seed {seed}", flush=True)
         split = cold_start_split(processed.interactions, seed=seed)
-        fitted, seconds = fit_models(models, split.train, seed, peer_settings)
         catalog = training_catalog(processed, split.train.user_ids)
+        artist_tags = tags_by_column(catalog, split.train.artist_ids)
+        fitted, seconds = fit_models(models, split.train, seed, peer_settings, artist_tags)
         bundle = training_bundle(split, fitted, catalog)
-        tags = taste.tag_matrix(tags_by_column(catalog, split.train.artist_ids))
+        tags = taste.tag_matrix(artist_tags)
         segment = segments(split)
         for name in models:
             row = {
@@ -213,7 +225,7 @@ def summarise(rows: list[dict], ease_rows: list[dict] | None, n: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--models", nargs="+", default=[*MODEL_NAMES, *PEERS])
+    parser.add_argument("--models", nargs="+", default=[*MODEL_NAMES, BEFORE, *PEERS])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--bootstrap", type=int, default=BOOTSTRAP)
     parser.add_argument("--name", default="cold_start", help="result file name")
@@ -224,8 +236,117 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def label(name: str) -> str:
-    return PEER_LABELS.get(name, name)
+# -- README blocks, rendered from the committed result (benchmarks/results.py) -----------------
+LABELS = {
+    **PEER_LABELS,
+    "fusion": "**fusion** (default)",
+    BEFORE: "fusion, previous weights",
+}
+TARGET_LIFT, TARGET_PROBE, TARGET_NICHE, TARGET_INTRUDERS, TARGET_CLEAN = 1.5, 0.85, 0.10, 0.1, 0.9
+TARGET_LATENCY_MS = 5.0
+
+
+def _ci(cell: dict, fmt: str = ".4f") -> str:
+    low, high = cell["ci"]
+    return f"{cell['mean']:{fmt}} ({low:{fmt}}–{high:{fmt}})"
+
+
+def readme_table(name: str = "cold_start", variant: str = "without_counts") -> str:
+    """The headline: every model and peer for new listeners giving names only."""
+    found = results.load(name)
+    head = ("| model | NDCG@10 | P@10 | R@10 | NDCG niche | NDCG mainstream | niche pop. lift "
+            "| genre probe share | intruders per pair list | pair lists clean | eclectic picks "
+            "served | cards from no pick's taste | fit s | p50 / p99 ms |")  # fmt: skip
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    order = sorted(found["models"], key=lambda m: -found["models"][m][variant]["ndcg"]["mean"])
+    for model in order:
+        r = found["models"][model]
+        v, p = r[variant], r["probes"]
+        latency = r.get("latency_ms", {})
+        cells = [
+            LABELS.get(model, model), _ci(v["ndcg"]), f"{v['precision']['mean']:.4f}",
+            f"{v['recall']['mean']:.4f}", _ci(v["ndcg_niche"]),
+            f"{v['ndcg_mainstream']['mean']:.4f}", _ci(v["popularity_lift_niche"], ".2f"),
+            _ci(p["probe_share"], ".3f"), f"{p['pair_intruders']['mean']:.2f}",
+            f"{p['pair_lists_without_intruders']['mean']:.0%}",
+            f"{p['eclectic_served']['mean']:.0%}", f"{p['eclectic_orphans']['mean']:.0%}",
+            f"{np.median(r['fit_seconds']):.1f}",
+            f"{latency.get('p50', float('nan')):.2f} / {latency.get('p99', float('nan')):.2f}",
+        ]  # fmt: skip
+        lines.append("| " + " | ".join(cells) + " |")
+    counts = found["probe_counts"]
+    lines.append("")
+    lines.append(
+        f"Seeds {', '.join(map(str, found['seeds']))}; 95 % bootstrap intervals in brackets; "
+        f"{counts['single']} genre probes, {counts['pairs']} genre pairs, "
+        f"{counts['eclectic']} eclectic sets (test roles)."
+    )
+    return "\n".join(lines)
+
+
+def readme_play_counts(name: str = "cold_start") -> str:
+    found = results.load(name)
+    lines = ["| model | NDCG@10 with play counts | without | change |", "|---|---|---|---|"]
+    for model, r in found["models"].items():
+        with_counts = r["with_counts"]["ndcg"]["mean"]
+        without = r["without_counts"]["ndcg"]["mean"]
+        lines.append(f"| {LABELS.get(model, model)} | {with_counts:.4f} | {without:.4f} | "
+                     f"{with_counts - without:+.4f} |")  # fmt: skip
+    return "\n".join(lines)
+
+
+def _verdict(value: float, ci: list[float], target: float, at_most: bool) -> str:
+    ok = value <= target if at_most else value >= target
+    inside = ci[0] <= target <= ci[1]
+    if ok:
+        return "met, within the spread (interval crosses the target)" if inside else "met"
+    return "missed"
+
+
+def readme_targets(name: str = "cold_start") -> str:
+    """Each "every taste" target for the default model, both variants, with its interval."""
+    found = results.load(name)
+    fusion, before = found["models"]["fusion"], found["models"].get(BEFORE)
+    lines = ["| target | variant | default model (`fusion`) | verdict |", "|---|---|---|---|"]
+    for variant, label in (("without_counts", "names"), ("with_counts", "names + plays")):
+        v = fusion[variant]
+        if before is not None:
+            floor = before[variant]["ndcg"]["mean"]
+            lines.append(
+                f"| NDCG@10 ≥ the previous weights' {floor:.4f} | {label} | {_ci(v['ndcg'])} | "
+                f"{_verdict(v['ndcg']['mean'], v['ndcg']['ci'], floor, False)} |"
+            )
+        lead = v["ndcg_niche_vs_ease"]
+        lines.append(
+            f"| niche NDCG@10 ≥ EASE's + {TARGET_NICHE:.0%} | {label} | "
+            f"{lead['mean']:+.1%} ({lead['ci'][0]:+.1%}–{lead['ci'][1]:+.1%}) | "
+            f"{_verdict(lead['mean'], lead['ci'], TARGET_NICHE, False)} |"
+        )
+        lift = v["popularity_lift_niche"]
+        lines.append(
+            f"| niche popularity lift ≤ {TARGET_LIFT} | {label} | {_ci(lift, '.2f')} | "
+            f"{_verdict(lift['mean'], lift['ci'], TARGET_LIFT, True)} |"
+        )
+    p = fusion["probes"]
+    rows = [
+        (f"genre probe share ≥ {TARGET_PROBE}", p["probe_share"], TARGET_PROBE, False, ".3f"),
+        (f"intruders ≤ {TARGET_INTRUDERS} per pair list", p["pair_intruders"], TARGET_INTRUDERS,
+         True, ".2f"),
+        (f"pair lists without intruders ≥ {TARGET_CLEAN:.0%}", p["pair_lists_without_intruders"],
+         TARGET_CLEAN, False, ".2f"),
+    ]  # fmt: skip
+    for text, cell, target, at_most, fmt in rows:
+        lines.append(
+            f"| {text} | single artists / pairs | {_ci(cell, fmt)} | "
+            f"{_verdict(cell['mean'], cell['ci'], target, at_most)} |"
+        )
+    latency = fusion.get("latency_ms", {}).get("p50", float("nan"))
+    verdict = "met" if latency <= TARGET_LATENCY_MS else "missed"
+    lines.append(
+        f"| one recommendation ≤ {TARGET_LATENCY_MS:g} ms p50 (5 liked, names, explanations) "
+        f"| names | {latency:.2f} ms | {verdict} |"
+    )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

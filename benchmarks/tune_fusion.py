@@ -1,103 +1,149 @@
-"""How the default (fusion) model's weights were chosen, on the validation split only.
+"""How the default (fusion) model's weights are chosen: new listeners of the VALIDATION split only.
 
-    python -m benchmarks.tune_fusion [--softmax-networks 1|2] [--adaptive yes|no|both]
+    python -m benchmarks.tune_fusion          # → benchmarks/results/tune_fusion.json
 
-Softmax and SVD are fitted once on the validation split's training part (80 % of the seed-0
-training pairs); every weight setting is then scored on its held-out 20 %. The genre probes used
-here are *validation probes*: for each genre the next artist after the test probe (the test
-probes of recommenders.taste.probe_set are never looked at while tuning).
+The validation split is the cold-start protocol inside the seed-0 training users
+(``recommenders.cold_start.validation_split``): its held-out users are never the benchmark's. The
+members (a 2-network softmax and SVD) are fitted once on its training users; every weight setting
+is then served from one validation bundle through ``Bundle.recommend`` (names in, as a visitor)
+and scored with the *validation* probe sets (``recommenders.probes``: other artists and pairs than
+the test sets). EASE, the niche target's peer, is fitted there too with its validation-chosen λ.
 
-Rule: the best validation NDCG@10 among settings whose niche-segment popularity lift is ≤ 1.5
-and whose validation probe share is ≥ 0.85 (the targets of the "every taste" issue).
-
-Recorded (validation; NDCG@10, NDCG niche, niche popularity lift, probe share):
-  softmax alone (1 network)                       0.1967  0.1201  1.58  0.833
-  1 network:  svd 0.2, popularity 0.1, adaptive   0.1978  0.1195  1.42  0.888
-              svd 0.2, popularity 0.1, fixed      0.1928  0.1130  1.08  0.908
-              svd 0.2, popularity 0.2, fixed      0.1656  (a fixed correction costs accuracy)
-              svd 0.4 / 0.6 / 0.8 (pop. 0.1, adaptive): 0.1942 / 0.1892 / 0.1822
-  2 networks: softmax alone                       0.1970  0.1189  1.57  0.850
-              svd 0.10, popularity 0.1            0.1989  0.1205  1.40  0.870
-              svd 0.15, popularity 0.1            0.1996  0.1205  1.41  0.888
-              svd 0.15, popularity 0.05           0.1998  0.1213  1.48  0.888   (default)
-              svd 0.10, popularity 0.05           0.1989  0.1202  1.49  0.870
-              svd 0.15, popularity 0.0            0.2001  0.1223  1.58  0.888   (lift > 1.5)
-  3 networks: svd 0.15, popularity 0.05           0.1995  0.1210  1.48  0.890   (no gain)
-  + clustering (weight 0.05)                      0.1927  (hurts)
-              svd 0.20 / 0.25, popularity 0.1     0.1993 / 0.1984
+Rule: among the settings that meet every target on validation, for both variants (with and
+without play counts) — niche NDCG@10 ≥ 1.1 × EASE's, niche popularity lift ≤ 1.5, genre probe
+share ≥ 0.85, intruders ≤ 0.1 per genre-pair list with ≥ 90 % of lists clean, and NDCG@10 at
+least the previous default's — the best mean NDCG@10.
 """
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import time
 
+import numpy as np
 import torch
 
-from benchmarks.tuning import ROOT, validation_split
-from recommenders.evaluation import evaluate_scorer
+from benchmarks import results
+from benchmarks.cold_start import ProbeSets, bundle_tops, training_bundle, training_catalog
+from benchmarks.peers import make_peer
+from benchmarks.tuning import ROOT, tune_peers
+from recommenders.cold_start import cold_start_split, per_user_metrics, segments, validation_split
+from recommenders.evaluation import tags_by_column
 from recommenders.models.fusion import FusionConfig, FusionModel
 from recommenders.models.softmax import SoftmaxConfig, SoftmaxModel
 from recommenders.models.svd import SVDModel
 from recommenders.pipeline import process_data
-from recommenders.taste import probe_set, probe_share
 
-SVD_WEIGHTS = (0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.6, 0.8, 1.0)
-POPULARITY_WEIGHTS = (0.0, 0.05, 0.1, 0.2, 0.3)
-MAX_NICHE_LIFT = 1.5
-MIN_PROBE_SHARE = 0.85
-COLUMNS = ("ndcg", "ndcg_niche", "ndcg_mainstream", "popularity_lift_niche", "probe")
-
-
-def validation_probes(catalog):
-    """One probe per genre that is not a test probe (the next artist by the same rule)."""
-    test_ids = [p.artist_id for p in probe_set(catalog)]
-    return probe_set(catalog.drop(index=test_ids))
+PREVIOUS = FusionConfig(svd_weight=0.15, popularity_weight=0.05)
+GRID = {
+    "svd_weight": (0.15, 0.2, 0.3),
+    "popularity_weight": (0.1, 0.2, 0.3),
+    "relative_weight": (0.05, 0.1, 0.15),
+    "genre_weight": (0.0, 1.0),
+}
+TARGETS = {"niche_vs_ease": 0.10, "lift_niche": 1.5, "probe_share": 0.85,
+           "intruders": 0.1, "clean_lists": 0.9}  # fmt: skip
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--adaptive", choices=["yes", "no", "both"], default="both")
-    parser.add_argument("--softmax-networks", type=int, default=FusionConfig().softmax_networks)
-    args = parser.parse_args()
+def measure(bundle, name: str, val, niche: np.ndarray, ease_niche: dict, probes) -> dict:
+    """Validation figures of one model of the bundle (both variants; probes once)."""
+    out: dict = {}
+    for label, counts in (("with_counts", True), ("without_counts", False)):
+        values = per_user_metrics(bundle_tops(bundle, name, val, counts), val)
+        out[label] = {
+            "ndcg": float(values["ndcg"].mean()),
+            "niche_vs_ease": float(values["ndcg"][niche].mean() / ease_niche[label] - 1),
+            "lift_niche": float(np.nanmedian(values["popularity_lift"][niche])),
+        }
+    scores = probes.scores(bundle, name)
+    out["probe_share"] = float(scores["probe_share"].mean())
+    out["intruders"] = float(scores["pair_intruders"].mean())
+    out["clean_lists"] = float(np.mean(scores["pair_intruders"] == 0))
+    out["eclectic_served"] = float(scores["eclectic_served"].mean())
+    out["eclectic_orphans"] = float(np.nanmean(scores["eclectic_orphans"]))
+    return out
+
+
+def meets(m: dict, floor: float) -> bool:
+    variants = [m["with_counts"], m["without_counts"]]
+    return (
+        all(v["niche_vs_ease"] >= TARGETS["niche_vs_ease"] for v in variants)
+        and all(v["lift_niche"] <= TARGETS["lift_niche"] for v in variants)
+        and all(v["ndcg"] >= floor for v in variants)
+        and m["probe_share"] >= TARGETS["probe_share"]
+        and m["intruders"] <= TARGETS["intruders"]
+        and m["clean_lists"] >= TARGETS["clean_lists"]
+    )
+
+
+def mean_ndcg(m: dict) -> float:
+    return (m["with_counts"]["ndcg"] + m["without_counts"]["ndcg"]) / 2
+
+
+def main() -> int:
+    started = results.machine()
     torch.set_num_threads(2)
     processed = process_data(ROOT / "data", spotify_live=False)
-    split = validation_split(processed.interactions)
-    probes = validation_probes(processed.catalog)
-    started = time.perf_counter()
+    val = validation_split(cold_start_split(processed.interactions, seed=0))
+    catalog = training_catalog(processed, val.train.user_ids)
+    tags = tags_by_column(catalog, val.train.artist_ids)
+    ease_settings, _ = tune_peers(processed, ["ease"])
+    clock = time.perf_counter()
     members = {
-        "softmax": SoftmaxModel(SoftmaxConfig(n_models=args.softmax_networks)).fit(split.train),
-        "svd": SVDModel().fit(split.train),
+        "softmax": SoftmaxModel(SoftmaxConfig(n_models=PREVIOUS.softmax_networks)).fit(val.train),
+        "svd": SVDModel().fit(val.train),
     }
-    print(f"members fitted in {time.perf_counter() - started:.0f} s", flush=True)
-    adaptive = {"yes": (True,), "no": (False,), "both": (True, False)}[args.adaptive]
-    rows = []
-    print("| svd_weight | popularity_weight | adaptive | " + " | ".join(COLUMNS) + " |")
-    print("|---" * (3 + len(COLUMNS)) + "|")
-    for w, beta, adapt in itertools.product(SVD_WEIGHTS, POPULARITY_WEIGHTS, adaptive):
-        if beta == 0 and not adapt:
-            continue  # the same model as adaptive with no correction
-        config = FusionConfig(
-            svd_weight=w,
-            popularity_weight=beta,
-            adaptive=adapt,
-            softmax_networks=args.softmax_networks,
+    ease = make_peer("ease", ease_settings["ease"]).fit(val.train)
+    print(f"members and EASE fitted in {time.perf_counter() - clock:.0f} s", flush=True)
+    settings = {"previous": PREVIOUS}
+    for values in itertools.product(*GRID.values()):
+        config = FusionConfig(**dict(zip(GRID, values, strict=True)))
+        settings[",".join(f"{k}={v}" for k, v in zip(GRID, values, strict=True))] = config
+    models = {
+        name: FusionModel.from_members(members, val.train, config, artist_tags=tags)
+        for name, config in settings.items()
+    }
+    bundle = training_bundle(val, {**models, "ease": ease}, catalog)
+    niche = segments(val) == "niche"
+    ease_niche = {
+        label: float(
+            per_user_metrics(bundle_tops(bundle, "ease", val, c), val)["ndcg"][niche].mean()
         )
-        model = FusionModel.from_members(members, split.train, config)
-        metrics = evaluate_scorer(model.score, split)
-        metrics["probe"] = probe_share(model.score, split.train, processed.catalog, probes)
-        rows.append((config, metrics))
-        values = " | ".join(f"{metrics[c]:.4f}" for c in COLUMNS)
-        print(f"| {w} | {beta} | {adapt} | {values} |", flush=True)
-    eligible = [
-        (c, m)
-        for c, m in rows
-        if m["popularity_lift_niche"] <= MAX_NICHE_LIFT and m["probe"] >= MIN_PROBE_SHARE
-    ]
-    best = max(eligible or rows, key=lambda cm: cm[1]["ndcg"])
-    print(f"\nchosen ({len(eligible)} settings meet the targets): {best[0]}")
+        for label, c in (("with_counts", True), ("without_counts", False))
+    }
+    probes = ProbeSets.build(processed, "validation")
+    table = {}
+    for name in settings:
+        table[name] = measure(bundle, name, val, niche, ease_niche, probes)
+        print(name, table[name], flush=True)
+    floor = min(
+        table["previous"]["with_counts"]["ndcg"], table["previous"]["without_counts"]["ndcg"]
+    )
+    eligible = [n for n in settings if n != "previous" and meets(table[n], floor)]
+    chosen = max(eligible or list(settings), key=lambda n: mean_ndcg(table[n]))
+    print(f"\n{len(eligible)} settings meet every target; chosen: {chosen}")
+    results.record(
+        "tune_fusion",
+        {
+            "rule": __doc__.split("Rule: ", 1)[1].strip(),
+            "targets": TARGETS,
+            "ease_validation_settings": ease_settings["ease"],
+            "ease_validation_niche_ndcg": ease_niche,
+            "validation_users": int(val.given.shape[0]),
+            "probe_counts": {
+                "single": len(probes.single),
+                "pairs": len(probes.pairs),
+                "eclectic": len(probes.eclectic),
+            },
+            "settings": {n: vars(c) for n, c in settings.items()},
+            "validation": table,
+            "eligible": eligible,
+            "chosen": chosen,
+        },
+        started=started,
+    )
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

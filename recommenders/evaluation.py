@@ -168,7 +168,8 @@ def evaluate_model(
         split = split_interactions(interactions, seed=seed)
         model = make_model()
         start = time.perf_counter()
-        model.fit(split.train)
+        tags = None if catalog is None else tags_by_column(catalog, split.train.artist_ids)
+        model.fit(split.train, artist_tags=tags)
         fit_seconds = time.perf_counter() - start
         metrics = evaluate_scorer(model.score, split, k, catalog=catalog)
         metrics["fit_seconds"] = fit_seconds

@@ -21,7 +21,7 @@ import pandas as pd
 from recommenders.artifacts import MANIFEST, BundleContents, write_bundle
 from recommenders.catalog import build_catalog, top_tags
 from recommenders.data import LastfmData, file_sha256, load_dataset
-from recommenders.evaluation import evaluate_model
+from recommenders.evaluation import evaluate_model, tags_by_column
 from recommenders.interactions import Interactions
 from recommenders.models import DEFAULT_MODEL_ORDER, MODEL_NAMES, model_class
 from recommenders.models.base import ModelConfig
@@ -142,11 +142,12 @@ def build(
             bar.update()
 
     fitted = {}
+    artist_tags = tags_by_column(processed.catalog, processed.interactions.artist_ids)
     bar = stage("fit on all data", len(config.models))
     for name in config.models:
         t = time.perf_counter()
         fitted[name] = _new_model(name, config.model_config(name), fitted)
-        fitted[name].fit(processed.interactions)
+        fitted[name].fit(processed.interactions, artist_tags=artist_tags)
         timings[f"fit_{name}"] = time.perf_counter() - t
         bar.update()
 

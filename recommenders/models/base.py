@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Generic, Self, TypeVar
@@ -61,6 +62,7 @@ class ModelConfig:
 
 
 ConfigT = TypeVar("ConfigT", bound=ModelConfig)
+ArtistTags = Sequence[Sequence[str]] | None  # per matrix column, best tag first
 
 
 class Recommender(ABC, Generic[ConfigT]):
@@ -85,8 +87,9 @@ class Recommender(ABC, Generic[ConfigT]):
 
     # -- the protocol -------------------------------------------------------------------------
     @abstractmethod
-    def fit(self, interactions: Interactions) -> Self:
-        """Learn from the whole matrix; returns self."""
+    def fit(self, interactions: Interactions, artist_tags: ArtistTags = None) -> Self:
+        """Learn from the whole matrix; returns self. ``artist_tags``: each column's genre tags,
+        best first (the catalog's ``tags``), for models that use them; the others ignore it."""
 
     @abstractmethod
     def score(self, profiles: sp.csr_matrix) -> np.ndarray:

@@ -35,7 +35,7 @@ import scipy.sparse as sp
 
 from recommenders.errors import RecommenderInputError
 from recommenders.interactions import Interactions
-from recommenders.models.base import ModelConfig, Recommender
+from recommenders.models.base import ArtistTags, ModelConfig, Recommender
 from recommenders.storage import csr_from_arrays, csr_to_arrays
 
 CLUSTER_SCORES = ("share", "mean_log")
@@ -90,7 +90,7 @@ class ClusteringModel(Recommender[ClusteringConfig]):
     name = "clustering"
     Config = ClusteringConfig
 
-    def fit(self, interactions: Interactions) -> Self:
+    def fit(self, interactions: Interactions, artist_tags: ArtistTags = None) -> Self:
         cfg = self.config
         self._remember_shape(interactions)
         n_users, n_artists = interactions.matrix.shape

@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recommenders.interactions import Interactions
-from recommenders.models.base import ModelConfig, Recommender
+from recommenders.models.base import ArtistTags, ModelConfig, Recommender
 
 
 @dataclass
@@ -21,7 +21,7 @@ class PopularityModel(Recommender[PopularityConfig]):
     name = "popularity"
     Config = PopularityConfig
 
-    def fit(self, interactions: Interactions) -> Self:
+    def fit(self, interactions: Interactions, artist_tags: ArtistTags = None) -> Self:
         self._remember_shape(interactions)
         listeners = interactions.listeners.astype(np.float64)
         plays = np.asarray(interactions.matrix.sum(axis=0)).ravel()

@@ -28,7 +28,7 @@ import scipy.sparse as sp
 
 from recommenders.errors import RecommenderInputError
 from recommenders.interactions import Interactions
-from recommenders.models.base import ModelConfig, Recommender
+from recommenders.models.base import ArtistTags, ModelConfig, Recommender
 from recommenders.models.item_item import ease_weights
 
 INPUT_WEIGHTINGS = ("log", "binary")
@@ -113,7 +113,7 @@ class SoftmaxModel(Recommender[SoftmaxConfig]):
     Config = SoftmaxConfig
 
     # -- training --------------------------------------------------------------------------------
-    def fit(self, interactions: Interactions) -> Self:
+    def fit(self, interactions: Interactions, artist_tags: ArtistTags = None) -> Self:
         import torch
 
         cfg = self.config

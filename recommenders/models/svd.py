@@ -36,7 +36,7 @@ import scipy.sparse as sp
 
 from recommenders.errors import RecommenderInputError
 from recommenders.interactions import Interactions
-from recommenders.models.base import ModelConfig, Recommender
+from recommenders.models.base import ArtistTags, ModelConfig, Recommender
 
 # Rows of positives per chunk when stacking outer products: bounds memory to a few tens of MB.
 _FOLD_CHUNK_NNZ = 4096
@@ -127,7 +127,7 @@ class SVDModel(Recommender[SVDConfig]):
     Config = SVDConfig
 
     # -- training --------------------------------------------------------------------------------
-    def fit(self, interactions: Interactions) -> Self:
+    def fit(self, interactions: Interactions, artist_tags: ArtistTags = None) -> Self:
         from surprise import SVD, Dataset, Reader
 
         cfg = self.config
