@@ -188,7 +188,7 @@ def _maker(name: str, model_config: ModelConfig, per_seed: dict[str, list]) -> A
     return lambda: _new_model(name, model_config, {r: next(q) for r, q in queues.items()})
 
 
-FULL_BUILD_MINUTES = "5–10"  # the full models without evaluation on 2 CPU cores (README)
+FULL_BUILD_MINUTES = "10–15"  # full models, no evaluation, 2 CPU cores (benchmarks/first_start.py)
 
 
 def build_if_missing(
@@ -204,7 +204,7 @@ def build_if_missing(
         config = BuildConfig(fast=True)
         say(
             f"No bundle found: building the small test bundle (--fast settings, lower quality "
-            f"than the full models; about a minute) into {out} ..."
+            f"than the full models; a few minutes) into {out} ..."
         )
     else:
         config = BuildConfig(evaluate=False)
