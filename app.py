@@ -1,12 +1,15 @@
 """The Gradio Space: a thin UI over a recommenders Bundle; Discover first, then how it works.
 
-    python app.py [--artifacts PATH_OR_HUB_REPO] [--host 127.0.0.1] [--port 7860] [--no-mcp]
+    python app.py [--artifacts PATH_OR_HUB_REPO] [--fast] [--host 127.0.0.1] [--port 7860]
+                  [--no-mcp]
 
 It is also an MCP server (tools in ui/mcp_tools.py, at /gradio_api/mcp/) unless --no-mcp.
 
 The bundle is loaded once at start-up from --artifacts, else ./artifacts/, else the Hub repo in
-RECOMMENDERS_HUB_REPO (optional RECOMMENDERS_HUB_REVISION), else the pipeline builds one (fast
-settings): see recommenders.loading.app_bundle_source.
+RECOMMENDERS_HUB_REPO (optional RECOMMENDERS_HUB_REVISION), else the pipeline builds the full
+models once (evaluation skipped) into /data/artifacts on a Space with persistent storage, else
+./artifacts/; with --fast or RECOMMENDERS_FAST=1 it builds the small test bundle instead, and the
+page says so. See recommenders.loading.
 """
 
 from __future__ import annotations
@@ -31,21 +34,32 @@ MAX_UPLOAD = "100mb"  # a listening-history export (recommenders.history.MAX_UPL
 RECOMMEND_CONCURRENCY = 2  # recommend calls take a few ms of numpy; more threads only contend
 
 
-def load_bundle(artifacts: str | None) -> Bundle:
-    """The Bundle to serve (see recommenders.loading.app_bundle_source), built when none exists."""
-    from recommenders.loading import app_bundle_source, load
+def load_bundle(artifacts: str | None, fast: bool = False) -> Bundle:
+    """The Bundle to serve (see recommenders.loading.app_bundle_source); when there is none, the
+    full models are built once, or the small test bundle when ``fast`` or RECOMMENDERS_FAST=1."""
+    from recommenders.loading import app_build_dir, app_bundle_source, fast_requested, load
     from recommenders.pipeline import build_if_missing
 
     started = time.perf_counter()
     source = app_bundle_source(artifacts, ROOT / "artifacts")
     if source is None:
-        built = build_if_missing(
-            ROOT / "artifacts", ROOT / "data", say=lambda m: print(m, flush=True)
-        )
+        fast = fast_requested(fast)
+        out = app_build_dir(ROOT, fast)
+        built = build_if_missing(out, ROOT / "data", say=lambda m: print(m, flush=True), fast=fast)
         source = (str(built), None)
     bundle = load(source[0], revision=source[1])
     print(f"Loaded bundle {source[0]} in {time.perf_counter() - started:.1f} s", flush=True)
     return bundle
+
+
+def fast_bundle_note(bundle: Bundle) -> str | None:
+    """The line the page shows when it serves the small --fast test bundle, else None."""
+    if not bundle.manifest.get("config", {}).get("fast"):
+        return None
+    return (
+        "⚠️ **Test bundle:** these models were built with the small `--fast` settings, so the "
+        "recommendations are less accurate than the full models'."
+    )
 
 
 def build_demo(bundle: Bundle) -> gr.Blocks:
@@ -61,6 +75,8 @@ def build_demo(bundle: Bundle) -> gr.Blocks:
     # history panel already deletes an upload as soon as it is read).
     with gr.Blocks(title=TITLE, delete_cache=(900, 3600)) as demo:
         gr.HTML(f'<h1 class="app-title">🎧 {TITLE}</h1>')
+        if note := fast_bundle_note(bundle):
+            gr.Markdown(note, elem_id="fast-bundle-note")
         with gr.Tabs(elem_classes="main-tabs", overflow_behavior="wrap"):
             with gr.Tab("Discover", id="discover", elem_id="discover-tab"):
                 state, _picker = discover.build(bundle)
@@ -96,6 +112,12 @@ def launch_options() -> dict[str, Any]:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=TITLE)
     parser.add_argument("--artifacts", default=None, help="bundle folder or Hub repo id")
+    parser.add_argument(
+        "--fast",
+        action="store_true",
+        help="with no bundle yet, build the small test bundle, not the full models "
+        "(also: RECOMMENDERS_FAST=1)",
+    )
     parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "7860")))
     parser.add_argument(
@@ -115,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     from recommenders.errors import BundleError, RecommenderInputError
 
     try:
-        bundle = load_bundle(args.artifacts)
+        bundle = load_bundle(args.artifacts, fast=args.fast)
     except (BundleError, RecommenderInputError) as exc:  # a message, not a traceback
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -2,7 +2,8 @@
 
 ``recommenders.load`` is this module's ``load``. ``app_bundle_source`` is the one place that
 decides which bundle the app serves: the --artifacts argument, else ./artifacts/, else the Hub
-repo in RECOMMENDERS_HUB_REPO, else none (and the pipeline builds one).
+repo in RECOMMENDERS_HUB_REPO, else none: then the app builds one, the full models by default,
+the small test bundle only when asked (``fast_requested``), into ``app_build_dir``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from recommenders.errors import BundleError, RecommenderInputError
 
 HUB_REPO_ENV = "RECOMMENDERS_HUB_REPO"
 HUB_REVISION_ENV = "RECOMMENDERS_HUB_REVISION"
+FAST_ENV = "RECOMMENDERS_FAST"  # "1": the app builds the small test bundle, not the full models
+SPACE_STORAGE = Path("/data")  # a Space's persistent storage, mounted there when it has some
+SPACE_ENV = "SPACE_ID"  # set by Hugging Face on a Space ("user/space")
+YES, NO = ("1", "true", "yes"), ("", "0", "false", "no")
 
 
 def load(
@@ -62,3 +67,31 @@ def app_bundle_source(
 
     revision = environ.get(HUB_REVISION_ENV, "").strip() or None
     return check_repo_id(repo, source=f"repo id in ${HUB_REPO_ENV}"), revision
+
+
+def fast_requested(flag: bool = False, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the app should build the small --fast test bundle: the --fast flag, or
+    RECOMMENDERS_FAST=1 (a Space has no command line). The full models otherwise."""
+    environ = os.environ if environ is None else environ
+    value = environ.get(FAST_ENV, "").strip().lower()
+    if value not in YES + NO:
+        raise RecommenderInputError(
+            f"${FAST_ENV} is {value!r}: use 1 (build the small test bundle) or 0 / unset "
+            "(build the full models)."
+        )
+    return flag or value in YES
+
+
+def app_build_dir(
+    root: Path,
+    fast: bool,
+    environ: Mapping[str, str] | None = None,
+    storage: Path | None = None,
+) -> Path:
+    """Where the app builds the bundle it needs: on a Space (SPACE_ID set) whose persistent
+    storage is mounted at /data, there, so a restart reuses it; else next to app.py (``root``).
+    The test bundle has a folder of its own: it never stands in for the full models later."""
+    environ = os.environ if environ is None else environ
+    storage = SPACE_STORAGE if storage is None else Path(storage)
+    on_space = bool(environ.get(SPACE_ENV)) and storage.is_dir() and os.access(storage, os.W_OK)
+    return (storage if on_space else Path(root)) / ("artifacts-fast" if fast else "artifacts")

@@ -189,13 +189,31 @@ def _maker(name: str, model_config: ModelConfig, per_seed: dict[str, list]) -> A
     return lambda: _new_model(name, model_config, {r: next(q) for r, q in queues.items()})
 
 
-def build_if_missing(out: Path, data_dir: Path, say: Callable[[str], Any] = print) -> Path:
-    """``out`` if it holds a bundle, else build one there with fast settings (a fresh clone's
-    ``python app.py``); ``say`` reports each stage to the person waiting."""
+FULL_BUILD_MINUTES = "10–15"  # full models, no evaluation, 2 CPU cores (benchmarks/first_start.py)
+
+
+def build_if_missing(
+    out: Path, data_dir: Path, say: Callable[[str], Any] = print, fast: bool = False
+) -> Path:
+    """``out`` if it holds a bundle, else build one there (a fresh clone's ``python app.py``):
+    the full models with evaluation skipped, or the small test settings when ``fast``.
+    ``say`` tells the person waiting what is happening, how long it takes and where it goes."""
     out = Path(out)
     if (out / MANIFEST).is_file():
         return out
-    say(f"No bundle found: building one with fast settings into {out} ...")
+    if fast:
+        config = BuildConfig(fast=True)
+        say(
+            f"No bundle found: building the small test bundle (--fast settings, lower quality "
+            f"than the full models; a few minutes) into {out} ..."
+        )
+    else:
+        config = BuildConfig(evaluate=False)
+        say(
+            f"No bundle found: building the full models once (evaluation skipped; about "
+            f"{FULL_BUILD_MINUTES} minutes on 2 CPU cores) into {out}. Later starts load it "
+            "from there."
+        )
 
     class Stage:
         def __init__(self, description: str, total: int) -> None:
@@ -204,7 +222,9 @@ def build_if_missing(out: Path, data_dir: Path, say: Callable[[str], Any] = prin
         def update(self, n: int = 1) -> None:
             pass
 
-    build(BuildConfig(fast=True), data_dir, out, stage=Stage)
+    started = time.perf_counter()
+    build(config, data_dir, out, stage=Stage)
+    say(f"Bundle written to {out} in {(time.perf_counter() - started) / 60:.1f} minutes.")
     return out
 
 

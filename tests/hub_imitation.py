@@ -2,7 +2,8 @@
 
 The REAL huggingface_hub code talks to it (``HF_ENDPOINT`` / ``endpoint=``); nothing goes online.
 Two origins, like the real Hub: the hub itself (API, /resolve, git-LFS batch, commit) and a "CDN"
-that receives and serves LFS bodies (the hub answers 302 to it). Model repos only, ids "ns/name".
+that receives and serves LFS bodies (the hub answers 302 to it). Model repos ("ns/name") and
+Space repos (kept as "spaces/ns/name", reached under /api/spaces/ and /spaces/); no datasets.
 The server part is stdlib only; the ``hub_imitation`` pytest fixture points huggingface_hub at it.
 """
 
@@ -24,6 +25,11 @@ import pytest
 
 LFS_SUFFIXES = (".parquet", ".safetensors", ".npz", ".npy")
 LFS_MIN_SIZE = 1_000_000  # bytes: bigger files are LFS whatever their name
+SAMPLE = 512  # bytes of a file that preupload sends, and the imitation looks at for binary
+BINARY_REFUSED = (
+    "Your push was rejected because it contains binary files. Please use "
+    "https://huggingface.co/docs/hub/xet to store binary files."
+)
 TREE_PAGE_SIZE = 3
 GITATTRIBUTES = b"".join(
     b"*%s filter=lfs diff=lfs merge=lfs -text\n" % s.encode() for s in LFS_SUFFIXES
@@ -34,9 +40,11 @@ HF_FLAGS = {"HF_HUB_DISABLE_TELEMETRY": True, "HF_HUB_DISABLE_XET": True, "HF_HU
 HF_UNSET = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_OIDC_RESOURCE", "TRANSFORMERS_OFFLINE")
 
 
-def is_lfs(path: str, size: int) -> bool:
-    """Whether the imitation stores this file in LFS (by name, or by size)."""
-    return path.endswith(LFS_SUFFIXES) or size > LFS_MIN_SIZE
+def is_lfs(path: str, size: int, head: bytes = b"") -> bool:
+    """Whether the imitation stores this file in LFS: by name, by size, or because it is binary
+    (a NUL byte in its first bytes, git's test), as the Hub, which refuses binary files outside
+    LFS/Xet. ``head``: the file's first bytes (preupload's 512-byte sample)."""
+    return path.endswith(LFS_SUFFIXES) or size > LFS_MIN_SIZE or b"\0" in head[:SAMPLE]
 
 
 def git_blob_sha(data: bytes) -> str:
@@ -51,7 +59,7 @@ def sha256(data: bytes) -> str:
 def file_entry(path: str, data: bytes, xet: bool = False) -> dict:
     """The /tree entry of one file, LFS metadata included (``xetHash`` when Xet is on)."""
     entry = {"type": "file", "path": path, "size": len(data), "oid": git_blob_sha(data)}
-    if is_lfs(path, len(data)):
+    if is_lfs(path, len(data), data):
         pointer = (
             f"version https://git-lfs.github.com/spec/v1\noid sha256:{sha256(data)}\n"
             f"size {len(data)}\n"
@@ -110,6 +118,7 @@ class HubImitation:
         self.commits: dict[str, dict[str, bytes]] = {}  # commit sha -> {path: bytes}
         self.dates: dict[str, str] = {}  # commit sha -> ISO date
         self.lfs: dict[str, bytes] = {}  # sha256 -> body, what the CDN holds
+        self.lfs_commits: list[tuple[str, str]] = []  # (repo, path) committed as LFS pointers
         self._lock = threading.RLock()
         self._servers: list[_Server] = []
 
@@ -173,7 +182,7 @@ class HubImitation:
             repo.branches[branch] = sha
             repo.commits.add(sha)
             for path, data in files.items():
-                if is_lfs(path, len(data)):
+                if is_lfs(path, len(data), data):
                     self.lfs[sha256(data)] = data
             return sha
 
@@ -195,19 +204,21 @@ class _Server(ThreadingHTTPServer):
 
 
 REPO = r"(?P<repo>[^/]+/[^/]+)"
+API = r"/api/(?P<api>models|spaces)/"  # a Space's API paths say spaces, a model's models
+SPACE = r"(?:(?P<space>spaces)/)?"  # git and file paths of a Space start with spaces/
 ROUTES = {  # origin -> [(methods, path regex on the still-quoted path, handler method)]
     "hub": [
-        ("GET", rf"/api/models/{REPO}(?:/revision/(?P<rev>[^/]+))?", "repo_info"),
-        ("GET", rf"/api/models/{REPO}/tree/(?P<rev>[^/]+)(?:/(?P<path>.*))?", "tree"),
-        ("GET", rf"/api/models/{REPO}/xet-(?:read|write)-token/(?P<rev>[^/]+)", "xet_token"),
-        ("POST", rf"/api/models/{REPO}/preupload/(?P<rev>[^/]+)", "preupload"),
-        ("POST", rf"/api/models/{REPO}/commit/(?P<rev>[^/]+)", "commit"),
-        ("POST", rf"/api/models/{REPO}/branch/(?P<branch>[^/]+)", "branch"),
+        ("GET", rf"{API}{REPO}(?:/revision/(?P<rev>[^/]+))?", "repo_info"),
+        ("GET", rf"{API}{REPO}/tree/(?P<rev>[^/]+)(?:/(?P<path>.*))?", "tree"),
+        ("GET", rf"{API}{REPO}/xet-(?:read|write)-token/(?P<rev>[^/]+)", "xet_token"),
+        ("POST", rf"{API}{REPO}/preupload/(?P<rev>[^/]+)", "preupload"),
+        ("POST", rf"{API}{REPO}/commit/(?P<rev>[^/]+)", "commit"),
+        ("POST", rf"{API}{REPO}/branch/(?P<branch>[^/]+)", "branch"),
         ("POST", r"/api/repos/create", "create_repo"),
         ("POST", r"/api/validate-yaml", "validate_yaml"),
-        ("POST", rf"/{REPO}\.git/info/lfs/objects/batch", "lfs_batch"),
-        ("POST", rf"/{REPO}\.git/info/lfs/objects/verify", "lfs_verify"),
-        ("HEAD GET", rf"/{REPO}/resolve/(?P<rev>[^/]+)/(?P<path>.+)", "resolve"),
+        ("POST", rf"/{SPACE}{REPO}\.git/info/lfs/objects/batch", "lfs_batch"),
+        ("POST", rf"/{SPACE}{REPO}\.git/info/lfs/objects/verify", "lfs_verify"),
+        ("HEAD GET", rf"/{SPACE}{REPO}/resolve/(?P<rev>[^/]+)/(?P<path>.+)", "resolve"),
     ],
     "cdn": [
         ("HEAD GET", r"/lfs/(?P<oid>[0-9a-f]{64})", "cdn_get"),
@@ -269,6 +280,8 @@ class _Handler(BaseHTTPRequestHandler):
             match = re.fullmatch(pattern, self.route)
             if match and self.command in methods.split():
                 args = {k: unquote(v) for k, v in match.groupdict().items() if v is not None}
+                if "spaces" in (args.pop("api", None), args.pop("space", None)):
+                    args["repo"] = f"spaces/{args['repo']}"  # how the imitation keeps a Space
                 return getattr(self, name)(**args)
         raise _Fail(404, f"Not found: {self.command} {self.route}")
 
@@ -343,7 +356,8 @@ class _Handler(BaseHTTPRequestHandler):
             files = hub.commits[sha]
         siblings = [{"rfilename": path} for path in sorted(files)]
         self._json({
-            "_id": sha[:24], "id": repo, "modelId": repo, "author": repo.split("/")[0],
+            "_id": sha[:24], "id": repo.removeprefix("spaces/"), "modelId": repo,
+            "author": repo.removeprefix("spaces/").split("/")[0],
             "sha": sha, "lastModified": hub.dates[sha], "createdAt": hub.dates[sha],
             "private": info.private, "disabled": False, "gated": False, "downloads": 0,
             "likes": 0, "tags": [], "siblings": siblings, "spaces": [],
@@ -392,13 +406,17 @@ class _Handler(BaseHTTPRequestHandler):
         if self.token not in hub.valid_tokens:
             raise _Fail(401, NO_AUTH)
         payload = json.loads(self.body)
-        if payload.get("type", "model") != "model":
-            raise _Fail(400, "The imitation only has model repos")
+        kind = payload.get("type", "model")
+        if kind not in ("model", "space"):
+            raise _Fail(400, "The imitation has model and Space repos only")
+        if kind == "space" and not payload.get("sdk"):
+            raise _Fail(400, "sdk is required for a Space: gradio, docker or static")
         repo_id = f"{payload.get('organization') or 'imitation-user'}/{payload['name']}"
+        repo_id = f"spaces/{repo_id}" if kind == "space" else repo_id
         url = f"{hub.endpoint}/{repo_id}"
         with hub._lock:
             if repo_id in hub.repos:
-                raise _Fail(409, "You already created this model repo", url=url)
+                raise _Fail(409, f"You already created this {kind} repo", url=url)
             hub._create_repo(repo_id, payload.get("visibility") == "private")
         self._json({"url": url, "name": repo_id, "id": hashlib.sha1(url.encode()).hexdigest()[:24]})
 
@@ -425,7 +443,8 @@ class _Handler(BaseHTTPRequestHandler):
         answer = []
         for item in json.loads(self.body)["files"]:
             path, size = item["path"], item["size"]
-            mode = "lfs" if is_lfs(path, size) else "regular"
+            sample = base64.b64decode(item.get("sample", ""))
+            mode = "lfs" if is_lfs(path, size, sample) else "regular"
             entry = {"path": path, "uploadMode": mode, "shouldIgnore": False}
             if path in files:  # what the library compares with its local oid to skip no-ops
                 data = files[path]
@@ -446,9 +465,13 @@ class _Handler(BaseHTTPRequestHandler):
                 if key == "header":
                     summary = value["summary"]
                 elif key == "file":
-                    files[value["path"]] = base64.b64decode(value["content"])
+                    data = base64.b64decode(value["content"])
+                    if b"\0" in data[:SAMPLE]:
+                        raise _Fail(400, BINARY_REFUSED)
+                    files[value["path"]] = data
                 elif key == "lfsFile" and value["oid"] in hub.lfs:
                     files[value["path"]] = hub.lfs[value["oid"]]
+                    hub.lfs_commits.append((repo, value["path"]))
                 elif key == "lfsFile":
                     raise _Fail(422, f"LFS object {value['oid']} was never uploaded")
                 elif key == "deletedFile" and value["path"] in files:
@@ -499,7 +522,7 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {"X-Repo-Commit": sha}
         if data is None:
             raise _Fail(404, "Entry not found", "EntryNotFound", headers)
-        if not is_lfs(path, len(data)):
+        if not is_lfs(path, len(data), data):
             return self._serve_body(path, data, {**headers, "ETag": f'"{git_blob_sha(data)}"'})
         oid = sha256(data)
         headers |= {
@@ -509,7 +532,8 @@ class _Handler(BaseHTTPRequestHandler):
         }
         headers["Location"] = f"{hub.cdn}/lfs/{oid}?{urlencode({'path': path})}"
         if hub.faults.xet:
-            link = f"{hub.endpoint}/api/models/{repo}/xet-read-token/{sha}"
+            kind, repo_id = ("spaces", repo[7:]) if repo.startswith("spaces/") else ("models", repo)
+            link = f"{hub.endpoint}/api/{kind}/{repo_id}/xet-read-token/{sha}"
             headers |= {"X-Xet-Hash": file_entry(path, data, xet=True)["xetHash"]}
             headers["Link"] = f'<{link}>; rel="xet-auth"'
         self._send(302, b"", headers)
