@@ -7,8 +7,8 @@
   spellings fans and the artists themselves use (시 shi, 샤 sha, 리 ri: "So Nyeo Shi Dae"); Greek
   χ is also written h.
 - Japanese: anyascii reads kanji as Mandarin (浜崎 → "BangQi"), so names with kana or kanji also
-  get a Japanese reading (Hepburn from the kana table below), with long vowels both written and folded
-  (Tōkyō: "toukyou", "tokyo") and two-word names in both orders ("Hamasaki Ayumi", "Ayumi
+  get a Japanese reading (Hepburn from the kana table below), with long vowels both written and
+  folded (Tōkyō: "toukyou", "tokyo") and two-word names in both orders ("Hamasaki Ayumi", "Ayumi
   Hamasaki"). Chinese names in kanji keep their pinyin too. Reading kanji takes a dictionary, so
   the catalog's names are read once, by Sudachi (a development tool: `tools.japanese_readings`),
   into japanese_readings.tsv beside this module; serving reads that table. A name not in it (a
