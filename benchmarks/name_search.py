@@ -1,6 +1,6 @@
 """Names in any alphabet: does the picker's search find the artist people mean, at what cost?
 
-    python -m benchmarks.name_search [--baseline REV] [--runs 3] [--rounds 10]
+    python -m benchmarks.name_search [--baseline REV] [--runs 3] [--rounds 10] [--record-as NAME]
 
 On the real catalog (names, listeners, ``offered`` and ``aliases`` as the build writes them):
 - ranks: 44 queries of our choosing (names in their own script, partly typed Hangul and kana,
@@ -12,7 +12,9 @@ On the real catalog (names, listeners, ``offered`` and ``aliases`` as the build 
 - cost: index build, search latency p50/p99 over the matching benchmark's 50 typeahead queries
   plus these 44, RSS growth of the build, and the time to import the package — each measured in
   fresh worker processes, REV's and this tree's alternately (``--runs`` each), on one machine.
-Writes benchmarks/results/name_search.json; the README block is ``readme_table``.
+Writes benchmarks/results/name_search.json, the README block (``readme_table``), recorded with
+``--baseline e86eeed`` (the code before names in other scripts); ``--record-as NAME`` writes
+benchmarks/results/NAME.json instead, for a comparison with another baseline.
 """
 
 from __future__ import annotations
@@ -159,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", default="", help="git revision before (default: main)")
     parser.add_argument("--runs", type=int, default=3, help="worker processes per side")
     parser.add_argument("--rounds", type=int, default=10, help="passes over the timed queries")
+    parser.add_argument(
+        "--record-as", default="name_search", help="result file name (benchmarks/results/NAME.json)"
+    )
     args = parser.parse_args(argv)
 
     from benchmarks.matching_speed import SEARCH_QUERIES, absent_artists
@@ -229,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         "artists_with_aliases": int(aliased.sum()),
         "aliases": int(catalog["aliases"].map(len).sum()),
     }
-    path = record("name_search", data, started)
+    path = record(args.record_as, data, started)
     print(full_table(data))
     print(f"\nwrote {path.relative_to(ROOT)}")
     return 0

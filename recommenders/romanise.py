@@ -7,10 +7,13 @@
   spellings fans and the artists themselves use (시 shi, 샤 sha, 리 ri: "So Nyeo Shi Dae"); Greek
   χ is also written h.
 - Japanese: anyascii reads kanji as Mandarin (浜崎 → "BangQi"), so names with kana or kanji also
-  get a Japanese reading from Sudachi's dictionary (sudachipy + sudachidict-core, Apache-2.0;
-  Hepburn from the table below), with long vowels both written and folded (Tōkyō: "toukyou",
-  "tokyo") and two-word names in both orders ("Hamasaki Ayumi", "Ayumi Hamasaki"). Chinese
-  names in kanji keep their pinyin too.
+  get a Japanese reading (Hepburn from the kana table below), with long vowels both written and
+  folded (Tōkyō: "toukyou", "tokyo") and two-word names in both orders ("Hamasaki Ayumi", "Ayumi
+  Hamasaki"). Chinese names in kanji keep their pinyin too. Reading kanji takes a dictionary, so
+  the catalog's names are read once, by Sudachi (a development tool: `tools.japanese_readings`),
+  into japanese_readings.tsv beside this module; serving reads that table. A name not in it (a
+  bundle built from other data) is read without a dictionary: kana (and Latin) only; a name with
+  kanji then gets no Japanese reading (anyascii's pinyin only, when it has no kana).
 - Hebrew, Arabic and Thai are left out: anyascii writes their consonants only ("'vry lydr"),
   which nobody types and which could only suggest unrelated artists.
 """
@@ -21,10 +24,15 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 
 from anyascii import anyascii
 
 _SCRIPTS = ("CYRILLIC", "GREEK", "HANGUL", "HIRAGANA", "KATAKANA", "CJK")
+KANA_SCRIPTS = frozenset({"HIRAGANA", "KATAKANA"})
+JAPANESE_SCRIPTS = KANA_SCRIPTS | {"CJK"}
+READINGS_FILE = "japanese_readings.tsv"  # written by tools/japanese_readings.py
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,30 +44,23 @@ class Readings:
 
 
 def readings(names: Iterable[str]) -> list[Readings]:
-    """`Readings` for each name, in order (empty for names in Latin or unsupported scripts).
-
-    Sudachi's dictionary (~200 MB, memory-mapped) is opened only when some name is Japanese, and
-    closed again before returning."""
-    names = list(names)
-    scripts = [_scripts(name) for name in names]
-    japanese = [bool(s & {"HIRAGANA", "KATAKANA", "CJK"}) for s in scripts]
-    tokenizer = _tokenizer() if any(japanese) else None
+    """`Readings` for each name, in order (empty for names in Latin or unsupported scripts)."""
     found = []
-    for name, its_scripts, is_japanese in zip(names, scripts, japanese, strict=True):
+    for name in names:
+        scripts = scripts_of(name)
         latin: list[str] = []
         kana: list[str] = []
-        if is_japanese:
-            words = _japanese_words(name, tokenizer)
+        if scripts & JAPANESE_SCRIPTS and (words := japanese_words(name)):
             latin += _japanese_spellings(words)
             kana.append("".join(w for w in words if _is_kana_word(w)))
-        if its_scripts and not its_scripts & {"HIRAGANA", "KATAKANA"}:
-            latin += _anyascii_spellings(name, its_scripts)
+        if scripts and not scripts & KANA_SCRIPTS:
+            latin += _anyascii_spellings(name, scripts)
         latin = [s for s in dict.fromkeys(latin) if s.isascii() and s.strip() and s != name]
         found.append(Readings(tuple(latin), tuple(k for k in kana if k)))
     return found
 
 
-def _scripts(name: str) -> set[str]:
+def scripts_of(name: str) -> set[str]:
     """The scripts of the name's letters that get spellings (empty for a Latin name)."""
     found: set[str] = set()
     if name.isascii():
@@ -98,35 +99,38 @@ _POPULAR_HANGUL = re.compile(r"Sya|Syeo|Syo|Syu|Si|L(?=[aeiouy])")
 
 
 # -- Japanese ----------------------------------------------------------------------------------
-def _tokenizer():
-    """A Sudachi tokenizer over the core dictionary (imported here: only index builds need it)."""
-    from sudachipy import Dictionary, SplitMode
+def japanese_words(name: str) -> tuple[str, ...]:
+    """The name as words in hiragana (Latin kept): the table's words for a catalog name; else
+    the runs of kana and of Latin letters of a name without kanji; else none (kanji need a
+    dictionary)."""
+    words = _table().get(name)
+    if words is not None:
+        return words
+    if "CJK" in scripts_of(name):
+        return ()
+    return tuple(_runs(unicodedata.normalize("NFKC", name)))
 
-    return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
+
+@cache
+def _table() -> dict[str, tuple[str, ...]]:
+    """name → words, from the committed table (read once, on the first Japanese name)."""
+    text = files("recommenders").joinpath(READINGS_FILE).read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {name: tuple(words.split()) for name, words in rows}
 
 
-def _japanese_words(name: str, tokenizer) -> list[str]:
-    """The name as words in hiragana (kanji read by the dictionary; kana kept; Latin kept; runs
-    of kana joined: the dictionary splits unknown kana names into odd pieces)."""
-    words: list[str] = []
-    joining = False
-    for token in tokenizer.tokenize(unicodedata.normalize("NFKC", name)):
-        surface = token.surface()
-        if any("CJK" in unicodedata.name(c, "") for c in surface):
-            words.append(_hiragana(token.reading_form()))
-            joining = False
-        elif all(_is_kana_char(c) for c in surface):
-            if joining:
-                words[-1] += _hiragana(surface)
-            else:
-                words.append(_hiragana(surface))
-            joining = True
-        elif any(c.isalnum() for c in surface):
-            words.append(surface)
-            joining = False
-        else:
-            joining = False  # a symbol or space ends a word
-    return words
+def _runs(text: str) -> list[str]:
+    """Runs of kana (as hiragana) and runs of other letters and digits; anything else separates."""
+    runs: list[str] = []
+    kind_before = None
+    for char in text:
+        kind = "kana" if is_kana_char(char) else "latin" if char.isalnum() else None
+        if kind and kind == kind_before:
+            runs[-1] += hiragana(char)
+        elif kind:
+            runs.append(hiragana(char))
+        kind_before = kind
+    return runs
 
 
 def _japanese_spellings(words: list[str]) -> list[str]:
@@ -144,15 +148,15 @@ def _japanese_spellings(words: list[str]) -> list[str]:
 _LONG_VOWEL = re.compile(r"o[ou]|uu")
 
 
-def _is_kana_char(char: str) -> bool:
+def is_kana_char(char: str) -> bool:
     return "\u3041" <= char <= "\u30ff" and char != "・"
 
 
 def _is_kana_word(word: str) -> bool:
-    return all(_is_kana_char(c) for c in word)
+    return all(is_kana_char(c) for c in word)
 
 
-def _hiragana(text: str) -> str:
+def hiragana(text: str) -> str:
     return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
 
 
