@@ -38,6 +38,8 @@ found = {name: type(getattr(recommenders, name)).__name__ for name in names}
 bundle = recommenders.load(bundle_dir)
 top = bundle.recommend(bundle.default_model, liked=["Radiohead", "Muse"], k=5)
 plays = recommenders.read_history(history)
+sys.modules["sudachipy"] = None  # the Japanese readings come from the shipped table
+found_by_reading = bundle.search_artists("tokyo jihen", limit=3)
 print(json.dumps({
     "file": recommenders.__file__,
     "path": sys.path,
@@ -46,6 +48,7 @@ print(json.dumps({
     "names": found,
     "top": top["name"].tolist(),
     "history_artists": len(plays),
+    "tokyo_jihen": found_by_reading,
 }))
 """
 
@@ -96,6 +99,10 @@ def test_the_wheel_ships_every_subpackage_and_serves_outside_the_checkout(
     assert set(seen["names"]) == set(recommenders.__all__) | set(recommenders._LAZY)
     assert len(seen["top"]) == 5 and not {"Radiohead", "Muse"} & set(seen["top"])
     assert seen["history_artists"] > 0
+    assert seen["tokyo_jihen"][0] == "東京事変"
     shipped = {n for n in zipfile.ZipFile(wheel).namelist() if ".dist-info/" not in n}
-    sources = {p.relative_to(ROOT).as_posix() for p in (ROOT / "recommenders").rglob("*.py")}
-    assert shipped == sources  # every module of the library, and nothing else (no ui, tests)
+    package = ROOT / "recommenders"
+    sources = {p.relative_to(ROOT).as_posix() for p in package.rglob("*.py")}
+    data = {f"recommenders/{name}" for name in ("japanese_readings.tsv", "tag_blocklist.txt")}
+    # every module of the library and the data files it reads, nothing else (no ui, tests)
+    assert shipped == sources | data
