@@ -13,11 +13,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from unittest import mock
 
 import numpy as np
 import pandas as pd
 
-from recommenders import probes
+from recommenders import interests, probes
 from recommenders.artifacts import BundleContents
 from recommenders.bundle import Bundle
 from recommenders.catalog import SPOTIFY_COLUMNS, build_catalog
@@ -117,7 +118,6 @@ class ProbeSets:
         """Per-probe values: single share, pair share, pair intruders, eclectic served and
         orphan shares (one array each, one value per probe)."""
         catalog = self.catalog
-        column_of = {a: i for i, a in enumerate(catalog.index)}
         single = [
             probes.tag_share(t, p, catalog)
             for p, t in zip(self.single, probe_tops(bundle, model, self.single), strict=True)
@@ -130,18 +130,27 @@ class ProbeSets:
             probes.intruders(t, p, catalog, self.popular)
             for p, t in zip(self.pairs, pair_tops, strict=True)
         ]
-        served, orphans = [], []
-        for probe, top in zip(self.eclectic, probe_tops(bundle, model, self.eclectic), strict=True):
-            hoods = {column_of[a]: self.neighbourhoods[a] for a in probe.artist_ids}
-            s, o = probes.eclectic_scores(
-                np.array([column_of[int(a)] for a in top]), list(hoods), hoods
-            )
-            served.append(s)
-            orphans.append(o)
+        served, orphans = self._eclectic(bundle, model)
+        with mock.patch.object(interests, "MAX_INTERESTS", 1):  # the same picks, one blended list
+            served_once, orphans_once = self._eclectic(bundle, model)
         return {
             "probe_share": np.array(single),
             "pair_share": np.array(pair_share),
             "pair_intruders": np.array(pair_intruders, dtype=float),
-            "eclectic_served": np.array(served),
-            "eclectic_orphans": np.array(orphans),
+            "eclectic_served": served,
+            "eclectic_orphans": orphans,
+            "eclectic_served_one_list": served_once,
+            "eclectic_orphans_one_list": orphans_once,
         }
+
+    def _eclectic(self, bundle: Bundle, model: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per eclectic set: the share of its picks served, the share of orphan cards."""
+        column_of = {a: i for i, a in enumerate(self.catalog.index)}
+        served, orphans = [], []
+        for probe, top in zip(self.eclectic, probe_tops(bundle, model, self.eclectic), strict=True):
+            hoods = {column_of[a]: self.neighbourhoods[a] for a in probe.artist_ids}
+            listed = np.array([column_of[int(a)] for a in top])
+            s, o = probes.eclectic_scores(listed, list(hoods), hoods)
+            served.append(s)
+            orphans.append(o)
+        return np.array(served), np.array(orphans)

@@ -34,7 +34,9 @@ from recommenders.models.softmax import SoftmaxConfig, SoftmaxModel
 from recommenders.models.svd import SVDModel
 from recommenders.pipeline import process_data
 
-PREVIOUS = FusionConfig(svd_weight=0.15, popularity_weight=0.05)
+PREVIOUS = FusionConfig(
+    svd_weight=0.15, popularity_weight=0.05, relative_weight=0.0, genre_weight=0.0
+)  # the default before this search
 GRID = {
     "svd_weight": (0.15, 0.2, 0.3),
     "popularity_weight": (0.1, 0.2, 0.3),

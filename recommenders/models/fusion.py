@@ -38,14 +38,16 @@ MEMBERS: dict[str, type[Recommender]] = {"softmax": SoftmaxModel, "svd": SVDMode
 
 @dataclass
 class FusionConfig(ModelConfig):
-    """Mixing weights (chosen on the validation split, see benchmarks/tune_fusion.py)."""
+    """Mixing weights, chosen on the cold-start validation split (benchmarks/tune_fusion.py,
+    benchmarks/results/tune_fusion.json): the best validation NDCG@10 among the settings that
+    meet every "every taste" target there."""
 
     svd_weight: float = 0.15  # 0 = softmax only, 1 = svd only
-    popularity_weight: float = 0.05  # standardised log-listeners subtracted (× mainstream factor)
+    popularity_weight: float = 0.2  # standardised log-listeners subtracted (× mainstream factor)
     adaptive: bool = True  # scale the popularity term down for mainstream profiles
-    relative_weight: float = 0.0  # × how much more popular than the profile's own artists
+    relative_weight: float = 0.15  # × how much more popular than the profile's own artists
     relative_margin: float = 0.5  # popularity z above the profile's mean that goes unpunished
-    genre_weight: float = 0.0  # × positive popularity z of artists sharing no genre tag
+    genre_weight: float = 1.0  # × positive popularity z of artists sharing no genre tag
     softmax_networks: int = 2  # averaged softmax networks (+0.002 validation NDCG for 2)
     fast_members: bool = False  # members with their fast() settings (tests, --fast builds)
 
