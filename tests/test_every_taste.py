@@ -35,3 +35,29 @@ def test_a_niche_artist_alone_gets_its_own_genre(served, artist) -> None:
     sharing = [bool(wanted & {t.casefold() for t in tags}) for tags in results["tags"]]
     assert sum(sharing) >= 6, list(zip(results["name"], sharing, strict=True))
     assert results["name"].iat[0] not in MAINSTREAM
+
+
+POPULAR_INTRUDERS = {  # (picks, mainstream artists the issue found in their lists)
+    ("Miles Davis", "John Coltrane"): {"The Beatles"},
+    ("Chico Buarque", "Caetano Veloso"): {"The Beatles"},
+    ("Daft Punk",): {"The Beatles"},
+    ("BoA",): {"Lady Gaga", "Britney Spears"},
+}
+
+
+@pytest.mark.parametrize("picks", list(POPULAR_INTRUDERS), ids=" + ".join)
+def test_no_mainstream_intruder_in_a_genre_list(served, picks) -> None:
+    """The issue's examples: a popular artist of another genre no longer sits in the list."""
+    results = served.recommend(served.default_model, liked=list(picks), k=10)
+    assert not POPULAR_INTRUDERS[picks] & set(results["name"]), results["name"].tolist()
+
+
+def test_eclectic_picks_are_each_served(served) -> None:
+    """Slayer + Norah Jones + Daft Punk: cards for each taste, each saying which, instead of
+    the blend (Pink Floyd, The Beatles, Coldplay…) that fits none of them."""
+    picks = ["Slayer", "Norah Jones", "Daft Punk"]
+    results = served.recommend(served.default_model, liked=picks, k=9)
+    by_pick = {p: [n for n, b in zip(results["name"], results["because"], strict=True) if p in b]
+               for p in picks}  # fmt: skip
+    assert all(len(cards) == 3 for cards in by_pick.values()), by_pick
+    assert not {"The Beatles", "Pink Floyd", "Coldplay"} & set(results["name"]), by_pick

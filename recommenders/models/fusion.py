@@ -143,10 +143,12 @@ class FusionModel(Recommender[FusionConfig]):
     def _off_genre(self, profiles: sp.csr_matrix) -> np.ndarray:
         """(n × n_artists) True where an artist has genre tags and shares none with the
         profile's artists (False for every artist when the profile's artists have none)."""
-        liked = sp.csr_matrix(profiles > 0, dtype=np.float32) @ self.genres_
+        liked = sp.csr_matrix(sp.csr_matrix(profiles > 0, dtype=np.float32) @ self.genres_)
+        liked.eliminate_zeros()
         shared = (liked @ self.genres_.T).toarray() > 0
         tagged = np.diff(self.genres_.indptr) > 0
-        return ~shared & tagged[None, :]
+        profile_tagged = np.diff(liked.indptr) > 0
+        return ~shared & tagged[None, :] & profile_tagged[:, None]
 
     def _mainstream_factor(self, mean_z: np.ndarray) -> np.ndarray:
         """How much of the popularity correction a profile gets: 1 - z / 2 clipped to [0, 1], with
