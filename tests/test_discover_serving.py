@@ -1,11 +1,12 @@
 """How Discover's Recommend is served cheaply without changing its answers: sessions that build a
-component's config only when used (ui/lazy_sessions.py), Gradio's input checks done in the
-handler (no thread trip per input), and small requests answered on the event loop while large
-ones go to a worker thread."""
+component's config only when used (ui/lazy_sessions.py, installed only when proven on the running
+Gradio), Gradio's input checks done in the handler (no thread trip per input), and small requests
+answered on the event loop while large ones go to a worker thread."""
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 from typing import Any
 
@@ -44,11 +45,38 @@ def test_a_lazy_session_holds_what_gradios_own_holds() -> None:
     assert list(lazy.components) == list(eager.components)  # a deep link: same, same order
 
 
-def test_install_makes_every_new_session_lazy() -> None:
+def test_install_makes_every_new_session_lazy(monkeypatch) -> None:
+    monkeypatch.delenv(lazy_sessions.OFF_SWITCH, raising=False)
+    assert lazy_sessions.proven()  # on the Gradio installed here
     assert lazy_sessions.install() and lazy_sessions.install()  # twice is harmless
     holder = state_holder.StateHolder()
     holder.set_blocks(small_demo())
     assert isinstance(holder["a-session"], lazy_sessions.LazySessionState)
+
+
+def renamed_gradio() -> type:
+    """Gradio's SessionState as it would be if a release renamed ``config_values``: the same
+    source with the attribute renamed. It has every method the old names-only check looked for."""
+    source = inspect.getsource(state_holder).replace("config_values", "component_configs")
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "renamed_state_holder.py", "exec"), namespace)
+    return namespace["SessionState"]
+
+
+def test_a_gradio_that_stores_session_configs_elsewhere_is_refused() -> None:
+    renamed = renamed_gradio()
+    for name in ("_update_value_in_config", "_update_config", "components", "__setitem__"):
+        assert hasattr(renamed, name)  # what `compatible()` checked: it would have passed
+    demo, events = lazy_sessions.proof_demo()
+    eager = lazy_sessions.observed(demo, renamed(demo), events)
+    lazy = lazy_sessions.observed(demo, lazy_sessions.lazy_class(renamed)(demo), events)
+    assert eager != lazy  # a deep link would list only what the visit touched
+    assert not lazy_sessions.proven(renamed)
+
+
+def test_the_off_switch_keeps_gradios_own_sessions(monkeypatch) -> None:
+    monkeypatch.setenv(lazy_sessions.OFF_SWITCH, "1")
+    assert not lazy_sessions.install()
 
 
 @pytest.mark.parametrize(
