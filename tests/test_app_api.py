@@ -235,3 +235,38 @@ def test_discover_recommend_and_search(client) -> None:
     assert values[0] == "AC/DC" and found["choices"][0][0] == "AC/DC · acdc"
     found = client.predict(None, "sigur ros", api_name="/explore_search")  # the Data tab's
     assert found["choices"][0][1] == "Sigur Rós"
+
+
+# -- the page's own events, with the payload the page sends (seen in Chromium) -------------------
+def test_a_card_click_with_the_pages_payload_adds_the_artist(client) -> None:
+    """A 👍 on a card is a gr.HTML trigger('click', {action, artist}); the handler reads those
+    fields through gr.EventData. If a Gradio release changed how custom trigger data reaches the
+    handler, the click would do nothing: this test then fails instead of the app going quiet."""
+    import re
+
+    from tests.page_client import PageSession
+
+    page = PageSession(client.src)
+    controls = [SEED_PICKS, "softmax", 5, [], 0, None]  # picks, model, k, tags, penalty, state
+    done = page.call("recommend", controls)
+    assert done["success"], done
+    cards = done["output"]["data"][1]
+    like = r'data-action="like" data-artist="(\d+)" title="More like ([^"]+)"'
+    artist_id, name = re.search(like, cards).groups()
+    done = page.call("discover_feedback", controls, {"action": "like", "artist": artist_id})
+    assert done["success"], done
+    feedback = done["output"]["data"][3]
+    assert "👍 Added" in feedback and name in feedback  # both escaped the same way
+    assert f'data-artist="{artist_id}"' not in done["output"]["data"][1]  # liked: no longer a card
+    # the list's own ✕ (the second target of the same event) takes it back
+    done = page.call("discover_feedback", controls, {"action": "undo", "artist": artist_id}, 1)
+    assert done["success"] and "👍 Added" not in done["output"]["data"][3]
+
+
+def test_a_did_you_mean_click_with_the_pages_payload_replaces_the_pick(client) -> None:
+    from tests.page_client import PageSession
+
+    page = PageSession(client.src)
+    done = page.call("fix_pick", [["Radiohed", "Muse"]], {"bad": "Radiohed", "good": "Radiohead"})
+    assert done["success"], done
+    assert done["output"]["data"][0] == ["Radiohead", "Muse"]

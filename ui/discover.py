@@ -151,7 +151,7 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
         """The outputs for the controls (after a card or list button's ``action``)."""
         picks, model, k, tags, penalty = checked((picks, model, k, tags, penalty))
         if action is not None:
-            current = session.apply_action(current, action.get("action", ""), action.get("artist"))
+            current = session.apply_action(current, action["action"], action["artist"])
         updated, results = recommend(bundle, current, picks, model, k, tags, penalty)
         return outputs_for(bundle, updated, results, model, k)
 
@@ -179,7 +179,7 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
         current: dict[str, Any],
         evt: gr.EventData,
     ) -> tuple[Any, ...]:
-        action = getattr(evt, "_data", None) or {}
+        action = event_fields(evt, "action", "artist")
         return await answer(picks, model, k, tags, penalty, current, action)
 
     # Gradio reads a handler's type hints on every call, to find its gr.EventData parameter;
@@ -198,18 +198,18 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
     model.input(**run, api_name="recommend_by_model", **hidden)
     for event in example_events:
         event.then(**run, api_name="recommend_example", **hidden)
-    for box in (result_cards, feedback):
-        box.click(
-            on_action,
-            [*controls, state],
-            outputs,
-            api_name="discover_feedback",
-            api_visibility="private",
-            preprocess=False,
-            postprocess=False,
-            concurrency_id="recommend",
-            show_progress="hidden",
-        )
+    gr.on(
+        [result_cards.click, feedback.click],  # a card's 👍 / Not for me, a list's ✕
+        on_action,
+        [*controls, state],
+        outputs,
+        api_name="discover_feedback",
+        api_visibility="private",
+        preprocess=False,
+        postprocess=False,
+        concurrency_id="recommend",
+        show_progress="hidden",
+    )
     status.click(
         fix_pick, [picker], [picker], api_name="fix_pick", queue=False, show_progress="hidden"
     ).then(**run, api_name="recommend_fixed", **hidden)
@@ -218,8 +218,23 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
 
 def fix_pick(picks: list[str] | None, evt: gr.EventData) -> list[str]:
     """A "did you mean" click: the suggestion replaces the unknown name (never fails)."""
-    data = getattr(evt, "_data", None) or {}
-    good = data.get("good")
+    data = event_fields(evt, "bad", "good")
+    good = data["good"]
     if not isinstance(good, str) or not good:
-        return list(picks or [])
-    return errors.replace_pick(picks, data.get("bad"), good)
+        return [p for p in (picks or []) if isinstance(p, str)] if isinstance(picks, list) else []
+    bad = data["bad"] if isinstance(data["bad"], str) else None
+    return errors.replace_pick(picks if isinstance(picks, list) else [], bad, good)
+
+
+def event_fields(evt: gr.EventData, *names: str) -> dict[str, Any]:
+    """The fields a gr.HTML's ``trigger('click', {...})`` sent, read as Gradio documents it:
+    attribute access on gr.EventData (gr.HTML's own example reads ``evt.option``). A field that
+    was not sent is None; so is every field of an event sent without data, where Gradio's
+    lookup raises TypeError instead of AttributeError."""
+    fields = {}
+    for name in names:
+        try:
+            fields[name] = getattr(evt, name)
+        except (AttributeError, TypeError):
+            fields[name] = None
+    return fields
