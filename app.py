@@ -85,10 +85,19 @@ def build_demo(bundle: Bundle) -> gr.Blocks:
 
 
 def launch_options() -> dict[str, Any]:
-    """Gradio 6 takes theme and css in launch(), not in gr.Blocks(): pass these to launch()."""
+    """Gradio 6 takes theme and css in launch(), not in gr.Blocks(): pass these to launch().
+    Also how many visits Gradio remembers (ui/privacy.py), and no run history: it would save
+    each run, an uploaded history's summary included, in the visitor's browser."""
+    from ui.privacy import SESSION_CAPACITY
     from ui.style import CSS
 
-    return {"css": CSS, "theme": gr.themes.Soft(), "max_file_size": MAX_UPLOAD}
+    return {
+        "css": CSS,
+        "theme": gr.themes.Soft(),
+        "max_file_size": MAX_UPLOAD,
+        "state_session_capacity": SESSION_CAPACITY,
+        "run_history": False,
+    }
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

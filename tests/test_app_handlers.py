@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import html
 import re
+import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -207,6 +209,24 @@ def test_csv_export_round_trips_names_and_joins_lists() -> None:
     assert back["name"].tolist() == results["name"].tolist()
     assert back["tags"].iat[0] == "rock|Indie"
     assert list(back.columns) == list(results.columns)
+
+
+def test_the_csv_folder_keeps_only_recent_files_and_at_most_the_limit(
+    monkeypatch, tmp_path
+) -> None:
+    import os
+
+    monkeypatch.setattr(export, "CSV_DIR", tmp_path)
+    paths = [Path(export.export_csv(result_rows([f"Artist {n}"]), "x")) for n in range(5)]
+    for age, path in zip([100, 50, 30, 20, 10], paths, strict=True):  # seconds since made
+        os.utime(path.parent, (1000.0 - age, 1000.0 - age))
+    assert export.sweep(max_age=60, max_files=10, now=1000.0) == 4  # the 100-second one goes
+    assert export.sweep(max_age=60, max_files=2, now=1000.0) == 2  # then the oldest
+    assert sorted(p.parent.name for p in tmp_path.glob("*/x.csv")) == sorted(
+        p.parent.name for p in paths[3:]
+    )
+    again = Path(export.export_csv(result_rows(["Artist 3"]), "x"))  # made again: young again
+    assert again == paths[3] and time.time() - again.parent.stat().st_mtime < 5
 
 
 def test_display_table_keeps_names_as_text() -> None:

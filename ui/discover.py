@@ -14,7 +14,7 @@ import gradio as gr
 import pandas as pd
 
 from recommenders.bundle import Bundle
-from ui import cards, errors, export, history_panel, inputs, session
+from ui import cards, errors, export, history_panel, inputs, privacy, session
 
 INTRO = (
     "**Find artists you'll like.** Type a few artists you enjoy (or click an example) and get "
@@ -107,7 +107,10 @@ BLANK = ("", gr.skip(), gr.skip(), gr.skip())
 def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
     """The tab's layout and events; returns the visit's session state and the picker."""
     gr.Markdown(INTRO, elem_classes="intro")
-    state = gr.State(session.new_session())
+    # Deleted by Gradio STATE_TTL seconds after the last action that changed it (ui/privacy.py).
+    state = gr.State(
+        session.new_session(), time_to_live=privacy.STATE_TTL, delete_callback=session.forget
+    )
     with gr.Row(elem_classes="picker-row"):
         picker = inputs.searchable_picker(bundle, "discover", api_name="picker_search")
         go = gr.Button("Recommend", variant="primary", scale=0, min_width=130)
