@@ -240,10 +240,10 @@ def test_empty_results_give_a_notice() -> None:
 
 
 def test_make_query_routes_picks_and_users() -> None:
-    picks = inputs.make_query(inputs.SOURCE_PICKS, ["A", " "], None, 3, [], 0.2, ["B"])
-    user = inputs.make_query(inputs.SOURCE_USER, ["ignored"], 7.0, 3, ["Rock"], 0)
+    picks = inputs.make_query(inputs.SOURCE_PICKS, ["A", " "], None, 5, [], 0.2, ["B"])
+    user = inputs.make_query(inputs.SOURCE_USER, ["ignored"], 7.0, 5, ["Rock"], 0)
     assert picks.liked == ("A",) and picks.tags == () and picks.exclude == ("B",)
-    assert picks.popularity_penalty == 0.2 and picks.k == 3
+    assert picks.popularity_penalty == 0.2 and picks.k == 5
     assert user.user_id == 7 and user.liked is None and user.tags == ("rock",)
 
 
@@ -265,12 +265,12 @@ def test_discover_recommend_sends_picks_likes_and_exclusions() -> None:
     bundle = StubBundle()
     state = session.remember_shown(session.new_session(), result_rows(["X", "Y", "Z"], 7))
     state = session.apply_action(session.apply_action(state, "like", 7), "exclude", 8)
-    updated, results = discover.recommend(bundle, state, ["A"], "softmax", 2, None, 0.0)
+    updated, results = discover.recommend(bundle, state, ["A"], "softmax", 5, None, 0.0)
     query = bundle.calls[-1]["query"]
     assert query.liked == ("A", 7) and query.exclude == (8,)
     assert updated["shown"] == dict(zip(results["artist_id"], results["name"], strict=True))
     with pytest.raises(RecommenderInputError):
-        discover.recommend(bundle, session.new_session(), [], "softmax", 2, None, 0.0)
+        discover.recommend(bundle, session.new_session(), [], "softmax", 5, None, 0.0)
 
 
 def test_score_frame_orders_bars_by_rank() -> None:
@@ -290,7 +290,7 @@ def test_jaccard_and_side_by_side() -> None:
 
 def test_compare_calls_every_model_with_the_same_input() -> None:
     bundle = StubBundle()
-    query = inputs.make_query(inputs.SOURCE_PICKS, ["A"], None, 2, None, 0.0)
+    query = inputs.make_query(inputs.SOURCE_PICKS, ["A"], None, 5, None, 0.0)
     lists = compare.compare(bundle, query)
     assert set(lists) == set(bundle.model_names)
     assert {c["query"] for c in bundle.calls} == {query}

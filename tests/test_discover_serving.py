@@ -6,6 +6,7 @@ answered on the event loop while large ones go to a worker thread."""
 from __future__ import annotations
 
 import asyncio
+import html
 import inspect
 import threading
 from typing import Any
@@ -127,9 +128,31 @@ def test_recommend_checks_inputs_as_gradio_does_on_the_loop_or_in_a_thread(fast_
     many = fast_bundle.top_artists(discover.INLINE_ARTISTS + 5)
     outputs, on_loop = asyncio.run(call(many))
     assert not on_loop and "artist-card" in outputs[1]
-    with pytest.raises(gr.Error, match="not in the list of choices"):
-        asyncio.run(call(["Radiohead"], k=7))
-    with pytest.raises(gr.Error, match="greater than maximum"):
-        asyncio.run(call(["Radiohead"], penalty=2.0))
+    # Gradio's own checks stand in the handler (ui.checks), as messages beside the inputs
+    status, *_ = asyncio.run(call(["Radiohead"], k=7))[0]
+    assert "How many artists must be one of 5, 10, 15, 20, 30, 50; got 7" in status
+    status, *_ = asyncio.run(call(["Radiohead"], penalty=2.0))[0]
+    assert "popularity penalty must be a number from 0 to 1; got 2.0" in status
     status, *_ = asyncio.run(call(["Radiohed"]))[0]
     assert "Did you mean" in status  # an input error is still the status, not an exception
+
+
+@pytest.mark.parametrize(
+    ("picks", "penalty", "expected"),
+    [  # what the events used to do with them: nine one-letter artists, [] and a TypeError
+        ("Radiohead", 0.0, "must be a list of names, e.g. ['Radiohead', 'Muse']; got str"),
+        (["Radiohead", 3, None], 0.0, "must be names given as text"),
+        (["Radiohead"], "abc", "must be a number from 0 to 1; got 'abc'"),
+        (["Radiohead"], "0.5", "must be a number from 0 to 1; got '0.5'"),
+        (["Radiohead"], float("nan"), "must be a number from 0 to 1; got nan"),
+    ],
+)
+def test_discover_refuses_what_gradio_would_and_says_what_is_accepted(
+    fast_bundle, picks, penalty, expected
+) -> None:
+    with gr.Blocks() as demo:
+        discover.build(fast_bundle)
+    (event,) = [f for f in demo.fns.values() if f.api_name == "recommend"]
+    status, *rest = asyncio.run(event.fn(picks, "softmax", 10, [], penalty, session.new_session()))
+    assert "status error" in status and expected in html.unescape(status)
+    assert rest[0] == ""  # no cards beside the error

@@ -14,7 +14,7 @@ import gradio as gr
 import pandas as pd
 
 from recommenders.bundle import Bundle
-from ui import cards, errors, export, history_panel, inputs, privacy, session
+from ui import cards, checks, errors, export, history_panel, inputs, privacy, session
 
 INTRO = (
     "**Find artists you'll like.** Type a few artists you enjoy (or click an example) and get "
@@ -62,18 +62,10 @@ def recommend(
     tags: list[str] | None,
     penalty: float,
 ) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Recommend for the picks plus the visit's 👍 artists, never the "not for me" ones."""
-    query = inputs.make_query(
-        inputs.SOURCE_PICKS,
-        picks,
-        None,
-        k,
-        tags,
-        penalty,
-        exclude=session.excluded_ids(state),
-        extra_liked=session.liked_ids(state),
-        plays=session.history_plays(state),
-    )
+    """Recommend for the picks plus the visit's 👍 artists, never the "not for me" ones (the
+    controls' raw values, checked by ui.checks: the events skip Gradio's preprocessing)."""
+    model = checks.one_of(model, bundle.model_names, "'Recommended by'")
+    query = inputs.visit_query(inputs.SOURCE_PICKS, picks, None, k, tags, penalty, state)
     results = bundle.recommend(model, query)
     return session.remember_shown(state, results), results
 
@@ -134,13 +126,6 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
     outputs = [status, result_cards, state, feedback, download]
     controls = [picker, model, k, tags, penalty]
 
-    def checked(values: tuple[Any, ...]) -> list[Any]:
-        """The controls' values as Gradio's preprocessing passes them, with its checks and
-        messages (a k that is not offered, a model that does not exist, a penalty out of
-        range). The events skip Gradio's preprocessing, which runs each input's check in a
-        worker thread of its own: five thread trips per click for a few comparisons."""
-        return [c.preprocess(v) for c, v in zip(controls, values, strict=True)]
-
     @errors.guarded(*BLANK)
     def respond(
         picks: list[str] | None,
@@ -152,7 +137,6 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
         action: dict[str, Any] | None = None,
     ) -> tuple[Any, ...]:
         """The outputs for the controls (after a card or list button's ``action``)."""
-        picks, model, k, tags, penalty = checked((picks, model, k, tags, penalty))
         if action is not None:
             current = session.apply_action(current, action["action"], action["artist"])
         updated, results = recommend(bundle, current, picks, model, k, tags, penalty)
@@ -193,7 +177,7 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
         "fn": on_recommend,
         "inputs": [*controls, state],
         "outputs": outputs,
-        "preprocess": False,  # done by `checked`, without a thread trip per input
+        "preprocess": False,  # ui.checks instead: no worker-thread trip per input
         "postprocess": False,
     }
     go.click(**run, api_name="recommend", concurrency_id="recommend")
