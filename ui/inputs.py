@@ -92,9 +92,9 @@ def search_choices(
 ) -> dict[str, Any]:
     """Choices for the picker while typing: server-side matches first, then what is picked
     (a list for a multi-select, one name or None for a single-select picker)."""
-    typed = (typed or "").strip()
+    typed = typed.strip() if isinstance(typed, str) else ""
     picked = [picked] if isinstance(picked, str) else picked
-    picked = [p for p in (picked or []) if isinstance(p, str)]
+    picked = [p for p in picked if isinstance(p, str)] if isinstance(picked, list) else []
     if not typed:
         names = list(dict.fromkeys([*picked, *top_artist_names(bundle)]))
         return gr.update(choices=[(n, n) for n in names])

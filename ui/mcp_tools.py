@@ -146,9 +146,9 @@ def tools(bundle: Bundle) -> dict[str, Callable[..., Any]]:
     def _model(model: object) -> str:
         if model is None or model == "":
             return bundle.default_model
-        if not isinstance(model, str):  # a name the bundle does not know: its own message
+        if model not in bundle.model_names:
             raise RecommenderInputError(
-                f"model must be one of {models}; got {checks.shown(model)}."
+                f"Unknown model {checks.shown(model)}: accepted are {models}."
             )
         return model
 
