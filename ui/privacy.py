@@ -7,7 +7,8 @@ Three places hold what a visitor picks or uploads, each bounded with Gradio's pu
   changed it (Gradio checks every second; a closed tab gets Gradio's own hour, the same);
 - Gradio's per-session copy of the page's values (the picks, the history summary): kept for the
   ``SESSION_CAPACITY`` most recent sessions (``launch(state_session_capacity=...)``), the oldest
-  dropped first; Gradio offers no time limit for these;
+  dropped first (a REST call without a session counts as one, so it can come sooner); Gradio
+  offers no time limit for these;
 - the CSV of a result (ui/export.py): deleted ``EXPORT_MAX_AGE`` seconds after it was last
   made, at most ``EXPORT_MAX_FILES`` files at any time.
 
@@ -37,7 +38,8 @@ def notice() -> str:
         "The file is deleted as soon as it is read and nothing from it is logged. The artists "
         f"found in it are kept in this server's memory: their play counts for up to "
         f"{_duration(STATE_TTL)} after your last action, the page's copy of your picks and of "
-        f"this summary until {SESSION_CAPACITY:,} newer visits have come (or the app restarts). "
+        f"this summary at most until {SESSION_CAPACITY:,} newer visits have come (or the app "
+        "restarts). "
         "The CSV of your recommendations, which names the artists behind them, is deleted "
         f"{_duration(EXPORT_MAX_AGE)} after it was made."
     )
