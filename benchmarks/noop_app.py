@@ -1,7 +1,8 @@
-"""The floor for the load benchmark: a Gradio app whose softmax_recommend does nothing.
+"""The floor for the load benchmark: a Gradio app whose endpoints do nothing.
 
-Same endpoint name, inputs, queue and server settings as app.py, so the load benchmark can show
-how much of a request's latency is Gradio's own and how much is ours, side by side in one run.
+Same endpoint names, inputs, queue and server settings as app.py (Discover's /recommend with its
+session state, the four API tools off the queue, MCP on), so the load benchmark can show how
+much of a request's cost is Gradio's own and how much is ours, side by side in one run.
 
     python benchmarks/noop_app.py --artifacts IGNORED --port 7861
 """
@@ -12,6 +13,58 @@ import argparse
 import os
 
 import gradio as gr
+
+
+def recommend_artists(
+    liked: list[str],
+    play_counts: list[int] | None = None,
+    k: int = 10,
+    tags: list[str] | None = None,
+    model: str = "",
+) -> list[dict]:
+    """Does nothing.
+
+    Args:
+        liked: liked.
+        play_counts: counts.
+        k: how many.
+        tags: tags.
+        model: model.
+    """
+    return [{"name": n} for n in liked]
+
+
+def similar_artists(artist: str, k: int = 10, model: str = "") -> list[dict]:
+    """Does nothing.
+
+    Args:
+        artist: artist.
+        k: how many.
+        model: model.
+    """
+    return [{"name": artist}]
+
+
+def artist_info(artist: str) -> dict:
+    """Does nothing.
+
+    Args:
+        artist: artist.
+    """
+    return {"name": artist}
+
+
+def search_artists(query: str, limit: int = 10) -> list[str]:
+    """Does nothing.
+
+    Args:
+        query: query.
+        limit: how many.
+    """
+    return [query]
+
+
+TOOLS = [recommend_artists, similar_artists, artist_info, search_artists]
 
 
 def main() -> None:
@@ -33,14 +86,17 @@ def main() -> None:
             out,
             api_name="softmax_recommend",
         )
+        state = gr.State({})
         gr.Button("go2").click(  # Discover's /recommend signature
-            lambda p, m, k, t, n: {"picked": p},
-            [picks, model, k, tags, penalty],
+            lambda p, m, k, t, n, s: {"picked": p},
+            [picks, model, k, tags, penalty, state],
             out,
             api_name="recommend",
         )
+        for tool in TOOLS:  # the four API/MCP tools of ui/mcp_tools.py, doing nothing
+            gr.api(tool, queue=False)
     demo.queue(default_concurrency_limit=2, max_size=256)
-    demo.launch(server_name=args.host, server_port=args.port, show_error=False)
+    demo.launch(server_name=args.host, server_port=args.port, show_error=False, mcp_server=True)
 
 
 if __name__ == "__main__":

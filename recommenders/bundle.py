@@ -329,9 +329,10 @@ class Bundle:
             return None
         found = [self._label_index[t] for t in tags if t in self._label_index]
         if not found:
+            shown = ", ".join(repr(t if len(t) <= 40 else t[:39] + "…") for t in tags[:5])
             raise RecommenderInputError(
-                f"No artist has the tag or genre {', '.join(map(repr, tags))}. Try a common "
-                "one such as 'rock', 'electronic', 'hip-hop' or 'indie'."
+                f"No artist has the tag or genre {shown}{', …' if len(tags) > 5 else ''}. Try a "
+                "common one such as 'rock', 'electronic', 'hip-hop' or 'indie'."
             )
         return np.unique(np.concatenate(found))
 

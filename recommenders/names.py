@@ -93,12 +93,15 @@ class ArtistNames:
         """
         if isinstance(item, bool) or not isinstance(item, (str, int, np.integer)):
             raise RecommenderInputError(
-                f"Artist {item!r} is neither a name nor an id: give names as text, ids as integers."
+                f"Artist {_short(repr(item))} is neither a name nor an id: give names as text, "
+                "ids as integers."
             )
         if isinstance(item, (int, np.integer)):
             if int(item) in self._ids:
                 return int(item)
-            raise RecommenderInputError(f"Unknown artist id {int(item)}.")
+            raise RecommenderInputError(
+                f"Unknown artist id {int(item)}: give an id of this catalog, or the artist's name."
+            )
         if item in self._exact:
             return self._exact[item]
         candidates = self._normalised.get(normalise(item), [])
@@ -110,7 +113,12 @@ class ArtistNames:
         if item.strip().isdigit() and int(item) in self._ids:
             return int(item)
         suggestions = self.search(item, limit=3)
-        hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        hint = (
+            f" Did you mean {', '.join(repr(s) for s in suggestions)}?"
+            if suggestions
+            else " It is not in this 2011 Last.fm catalog: check the spelling, or type a few "
+            "letters to search it."
+        )
         raise RecommenderInputError(
             f"Unknown artist {_short(item)!r}.{hint}",
             suggestions=[(item, suggestions)] if suggestions else (),

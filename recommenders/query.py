@@ -23,7 +23,7 @@ Artist = str | int  # a catalog name or an artist id
 
 def check_k(k: object) -> int:
     """k as an int in 1..MAX_K, else a clear input error."""
-    problem = RecommenderInputError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}.")
+    problem = RecommenderInputError(f"k must be a whole number from 1 to {MAX_K}, got {_shown(k)}.")
     if isinstance(k, bool) or not isinstance(k, (int, np.integer, float, str)):
         raise problem
     try:
@@ -43,7 +43,8 @@ def check_penalty(penalty: object) -> float:
         value = float("nan")
     if not 0.0 <= value <= 1.0:
         raise RecommenderInputError(
-            f"popularity_penalty must be a number from 0 (none) to 1 (strong), got {penalty!r}."
+            "popularity_penalty must be a number from 0 (none) to 1 (strong), got "
+            f"{_shown(penalty)}."
         )
     return value
 
@@ -78,7 +79,7 @@ def check_user_id(value: object) -> int:
         number = math.nan
     if not number.is_integer():
         raise RecommenderInputError(
-            f"user_id must be a whole number such as 2 (a Last.fm user id), got {value!r}."
+            f"user_id must be a whole number such as 2 (a Last.fm user id), got {_shown(value)}."
         )
     return int(number)
 
@@ -178,7 +179,8 @@ def _artists(items: Iterable[object], what: str, allow_empty: bool = False) -> t
     for item in items:
         if isinstance(item, bool) or not isinstance(item, (str, int, np.integer)):
             raise RecommenderInputError(
-                f"Artist {item!r} is neither a name nor an id: give names as text, ids as integers."
+                f"Artist {_shown(item)} is neither a name nor an id: give names as text, ids as "
+                "integers."
             )
     return tuple(_as_artist(i) for i in items)
 
@@ -193,10 +195,17 @@ def _weights(values: list[object]) -> tuple[float, ...]:
             number = math.nan
         if isinstance(value, bool) or not (math.isfinite(number) and number > 0):
             raise RecommenderInputError(
-                f"Play counts must be positive numbers (e.g. {{'Radiohead': 120}}), got {value!r}."
+                f"Play counts must be positive numbers (e.g. {{'Radiohead': 120}}), got "
+                f"{_shown(value)}."
             )
         weights.append(number)
     return tuple(weights)
+
+
+def _shown(value: object, limit: int = 80) -> str:
+    """A refused value as a message repeats it: its repr, cut short (it may be huge)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _clean_tags(tags: str | Iterable[str] | None) -> tuple[str, ...]:

@@ -96,8 +96,8 @@ def test_softmax_recommend_returns_k_scores_and_a_csv(client) -> None:
         (([], 10, [], 0.0), "Pick at least one artist"),
         ((["No Such Artist Anywhere"], 10, [], 0.0), "Unknown artist"),
         ((["Radiohead"], 10, ["no-such-tag-xyz"], 0.0), "No artist has the tag"),
-        ((["Radiohead"], 10, [], 3.0), "maximum value 1"),  # Gradio checks slider ranges
-        ((["Radiohead"], 7, [], 0.0), "not in the list of choices"),  # k not offered
+        ((["Radiohead"], 10, [], 3.0), "must be a number from 0 to 1"),  # the slider's range
+        ((["Radiohead"], 7, [], 0.0), "must be one of 5, 10, 15, 20, 30, 50"),  # k not offered
     ],
 )
 def test_softmax_recommend_bad_input_is_a_clear_message(client, args, expected) -> None:
@@ -146,7 +146,7 @@ def test_compare_lists_every_model_and_the_overlap(client) -> None:
     diagonal = [row[1 + i] for i, row in enumerate(overlap["data"])]
     assert diagonal == [1.0] * len(models)
     assert set(pd.read_csv(val(csv_path))["model"]) == set(models)
-    assert "not in the list of choices" in error_text(
+    assert "must be one of 5, 10, 15, 20, 30, 50; got 0" in error_text(
         client, PICKS, SEED_PICKS, None, 0, [], 0.0, api_name="/compare"
     )
 
@@ -179,9 +179,9 @@ def test_tag_filter_and_popularity_penalty_reach_the_bundle(client) -> None:
     [
         (["Radiohed"], 10, "Did you mean 'Radiohead'"),  # near miss: a suggestion
         (["<script>alert(1)</script>"], 10, "Unknown artist"),  # script-like, unknown
-        (["Radiohead"], 0, "not in the list of choices"),
-        (["Radiohead"], -5, "not in the list of choices"),
-        (["Radiohead"], 10**6, "not in the list of choices"),
+        (["Radiohead"], 0, "must be one of 5, 10"),
+        (["Radiohead"], -5, "must be one of 5, 10"),
+        (["Radiohead"], 10**6, "must be one of 5, 10"),
         ([f"Nobody {i}" for i in range(1001)], 10, "at most 1000"),
     ],
 )
@@ -235,3 +235,38 @@ def test_discover_recommend_and_search(client) -> None:
     assert values[0] == "AC/DC" and found["choices"][0][0] == "AC/DC · acdc"
     found = client.predict(None, "sigur ros", api_name="/explore_search")  # the Data tab's
     assert found["choices"][0][1] == "Sigur Rós"
+
+
+# -- the page's own events, with the payload the page sends (seen in Chromium) -------------------
+def test_a_card_click_with_the_pages_payload_adds_the_artist(client) -> None:
+    """A 👍 on a card is a gr.HTML trigger('click', {action, artist}); the handler reads those
+    fields through gr.EventData. If a Gradio release changed how custom trigger data reaches the
+    handler, the click would do nothing: this test then fails instead of the app going quiet."""
+    import re
+
+    from tests.page_client import PageSession
+
+    page = PageSession(client.src)
+    controls = [SEED_PICKS, "softmax", 5, [], 0, None]  # picks, model, k, tags, penalty, state
+    done = page.call("recommend", controls)
+    assert done["success"], done
+    cards = done["output"]["data"][1]
+    like = r'data-action="like" data-artist="(\d+)" title="More like ([^"]+)"'
+    artist_id, name = re.search(like, cards).groups()
+    done = page.call("discover_feedback", controls, {"action": "like", "artist": artist_id})
+    assert done["success"], done
+    feedback = done["output"]["data"][3]
+    assert "👍 Added" in feedback and name in feedback  # both escaped the same way
+    assert f'data-artist="{artist_id}"' not in done["output"]["data"][1]  # liked: no longer a card
+    # the list's own ✕ (the second target of the same event) takes it back
+    done = page.call("discover_feedback", controls, {"action": "undo", "artist": artist_id}, 1)
+    assert done["success"] and "👍 Added" not in done["output"]["data"][3]
+
+
+def test_a_did_you_mean_click_with_the_pages_payload_replaces_the_pick(client) -> None:
+    from tests.page_client import PageSession
+
+    page = PageSession(client.src)
+    done = page.call("fix_pick", [["Radiohed", "Muse"]], {"bad": "Radiohed", "good": "Radiohead"})
+    assert done["success"], done
+    assert done["output"]["data"][0] == ["Radiohead", "Muse"]

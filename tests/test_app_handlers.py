@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -279,6 +280,24 @@ def test_csv_export_round_trips_names_and_joins_lists() -> None:
     assert list(back.columns) == list(results.columns)
 
 
+def test_the_csv_folder_keeps_only_recent_files_and_at_most_the_limit(
+    monkeypatch, tmp_path
+) -> None:
+    import os
+
+    monkeypatch.setattr(export, "CSV_DIR", tmp_path)
+    paths = [Path(export.export_csv(result_rows([f"Artist {n}"]), "x")) for n in range(5)]
+    for age, path in zip([100, 50, 30, 20, 10], paths, strict=True):  # seconds since made
+        os.utime(path.parent, (1000.0 - age, 1000.0 - age))
+    assert export.sweep(max_age=60, max_files=10, now=1000.0) == 4  # the 100-second one goes
+    assert export.sweep(max_age=60, max_files=2, now=1000.0) == 2  # then the oldest
+    assert sorted(p.parent.name for p in tmp_path.glob("*/x.csv")) == sorted(
+        p.parent.name for p in paths[3:]
+    )
+    again = Path(export.export_csv(result_rows(["Artist 3"]), "x"))  # made again: young again
+    assert again == paths[3] and time.time() - again.parent.stat().st_mtime < 5
+
+
 def test_display_table_keeps_names_as_text() -> None:
     table = cards.display_table(result_rows([EVIL]))
     assert table["name"].iat[0] == EVIL and table["match"].iat[0] == "100%"
@@ -290,10 +309,10 @@ def test_empty_results_give_a_notice() -> None:
 
 
 def test_make_query_routes_picks_and_users() -> None:
-    picks = inputs.make_query(inputs.SOURCE_PICKS, ["A", " "], None, 3, [], 0.2, ["B"])
-    user = inputs.make_query(inputs.SOURCE_USER, ["ignored"], 7.0, 3, ["Rock"], 0)
+    picks = inputs.make_query(inputs.SOURCE_PICKS, ["A", " "], None, 5, [], 0.2, ["B"])
+    user = inputs.make_query(inputs.SOURCE_USER, ["ignored"], 7.0, 5, ["Rock"], 0)
     assert picks.liked == ("A",) and picks.tags == () and picks.exclude == ("B",)
-    assert picks.popularity_penalty == 0.2 and picks.k == 3
+    assert picks.popularity_penalty == 0.2 and picks.k == 5
     assert user.user_id == 7 and user.liked is None and user.tags == ("rock",)
 
 
@@ -315,12 +334,12 @@ def test_discover_recommend_sends_picks_likes_and_exclusions() -> None:
     bundle = StubBundle()
     state = session.remember_shown(session.new_session(), result_rows(["X", "Y", "Z"], 7))
     state = session.apply_action(session.apply_action(state, "like", 7), "exclude", 8)
-    updated, results = discover.recommend(bundle, state, ["A"], "softmax", 2, None, 0.0)
+    updated, results = discover.recommend(bundle, state, ["A"], "softmax", 5, None, 0.0)
     query = bundle.calls[-1]["query"]
     assert query.liked == ("A", 7) and query.exclude == (8,)
     assert updated["shown"] == dict(zip(results["artist_id"], results["name"], strict=True))
     with pytest.raises(RecommenderInputError):
-        discover.recommend(bundle, session.new_session(), [], "softmax", 2, None, 0.0)
+        discover.recommend(bundle, session.new_session(), [], "softmax", 5, None, 0.0)
 
 
 def test_score_frame_orders_bars_by_rank() -> None:
@@ -340,7 +359,7 @@ def test_jaccard_and_side_by_side() -> None:
 
 def test_compare_calls_every_model_with_the_same_input() -> None:
     bundle = StubBundle()
-    query = inputs.make_query(inputs.SOURCE_PICKS, ["A"], None, 2, None, 0.0)
+    query = inputs.make_query(inputs.SOURCE_PICKS, ["A"], None, 5, None, 0.0)
     lists = compare.compare(bundle, query)
     assert set(lists) == set(bundle.model_names)
     assert {c["query"] for c in bundle.calls} == {query}

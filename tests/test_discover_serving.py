@@ -1,11 +1,13 @@
 """How Discover's Recommend is served cheaply without changing its answers: sessions that build a
-component's config only when used (ui/lazy_sessions.py), Gradio's input checks done in the
-handler (no thread trip per input), and small requests answered on the event loop while large
-ones go to a worker thread."""
+component's config only when used (ui/lazy_sessions.py, installed only when proven on the running
+Gradio), Gradio's input checks done in the handler (no thread trip per input), and small requests
+answered on the event loop while large ones go to a worker thread."""
 
 from __future__ import annotations
 
 import asyncio
+import html
+import inspect
 import threading
 from typing import Any
 
@@ -44,11 +46,38 @@ def test_a_lazy_session_holds_what_gradios_own_holds() -> None:
     assert list(lazy.components) == list(eager.components)  # a deep link: same, same order
 
 
-def test_install_makes_every_new_session_lazy() -> None:
+def test_install_makes_every_new_session_lazy(monkeypatch) -> None:
+    monkeypatch.delenv(lazy_sessions.OFF_SWITCH, raising=False)
+    assert lazy_sessions.proven()  # on the Gradio installed here
     assert lazy_sessions.install() and lazy_sessions.install()  # twice is harmless
     holder = state_holder.StateHolder()
     holder.set_blocks(small_demo())
     assert isinstance(holder["a-session"], lazy_sessions.LazySessionState)
+
+
+def renamed_gradio() -> type:
+    """Gradio's SessionState as it would be if a release renamed ``config_values``: the same
+    source with the attribute renamed. It has every method the old names-only check looked for."""
+    source = inspect.getsource(state_holder).replace("config_values", "component_configs")
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "renamed_state_holder.py", "exec"), namespace)
+    return namespace["SessionState"]
+
+
+def test_a_gradio_that_stores_session_configs_elsewhere_is_refused() -> None:
+    renamed = renamed_gradio()
+    for name in ("_update_value_in_config", "_update_config", "components", "__setitem__"):
+        assert hasattr(renamed, name)  # what `compatible()` checked: it would have passed
+    demo, events = lazy_sessions.proof_demo()
+    eager = lazy_sessions.observed(demo, renamed(demo), events)
+    lazy = lazy_sessions.observed(demo, lazy_sessions.lazy_class(renamed)(demo), events)
+    assert eager != lazy  # a deep link would list only what the visit touched
+    assert not lazy_sessions.proven(renamed)
+
+
+def test_the_off_switch_keeps_gradios_own_sessions(monkeypatch) -> None:
+    monkeypatch.setenv(lazy_sessions.OFF_SWITCH, "1")
+    assert not lazy_sessions.install()
 
 
 @pytest.mark.parametrize(
@@ -99,9 +128,31 @@ def test_recommend_checks_inputs_as_gradio_does_on_the_loop_or_in_a_thread(fast_
     many = fast_bundle.top_artists(discover.INLINE_ARTISTS + 5)
     outputs, on_loop = asyncio.run(call(many))
     assert not on_loop and "artist-card" in outputs[1]
-    with pytest.raises(gr.Error, match="not in the list of choices"):
-        asyncio.run(call(["Radiohead"], k=7))
-    with pytest.raises(gr.Error, match="greater than maximum"):
-        asyncio.run(call(["Radiohead"], penalty=2.0))
+    # Gradio's own checks stand in the handler (ui.checks), as messages beside the inputs
+    status, *_ = asyncio.run(call(["Radiohead"], k=7))[0]
+    assert "How many artists must be one of 5, 10, 15, 20, 30, 50; got 7" in status
+    status, *_ = asyncio.run(call(["Radiohead"], penalty=2.0))[0]
+    assert "popularity penalty must be a number from 0 to 1; got 2.0" in status
     status, *_ = asyncio.run(call(["Radiohed"]))[0]
     assert "Did you mean" in status  # an input error is still the status, not an exception
+
+
+@pytest.mark.parametrize(
+    ("picks", "penalty", "expected"),
+    [  # what the events used to do with them: nine one-letter artists, [] and a TypeError
+        ("Radiohead", 0.0, "must be a list of names, e.g. ['Radiohead', 'Muse']; got str"),
+        (["Radiohead", 3, None], 0.0, "must be names given as text"),
+        (["Radiohead"], "abc", "must be a number from 0 to 1; got 'abc'"),
+        (["Radiohead"], "0.5", "must be a number from 0 to 1; got '0.5'"),
+        (["Radiohead"], float("nan"), "must be a number from 0 to 1; got nan"),
+    ],
+)
+def test_discover_refuses_what_gradio_would_and_says_what_is_accepted(
+    fast_bundle, picks, penalty, expected
+) -> None:
+    with gr.Blocks() as demo:
+        discover.build(fast_bundle)
+    (event,) = [f for f in demo.fns.values() if f.api_name == "recommend"]
+    status, *rest = asyncio.run(event.fn(picks, "softmax", 10, [], penalty, session.new_session()))
+    assert "status error" in status and expected in html.unescape(status)
+    assert rest[0] == ""  # no cards beside the error

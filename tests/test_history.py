@@ -269,6 +269,11 @@ def test_malformed_or_truncated_json(body: bytes) -> None:
     expect_error(body, "malformed or truncated")
 
 
+@pytest.mark.parametrize("body", [b'{"a": [' * 5000, b"[" * 100_000])
+def test_json_nested_thousands_deep_is_a_clear_error(body: bytes) -> None:
+    expect_error(body, "nested too deeply")
+
+
 @pytest.mark.parametrize(
     "body",
     [

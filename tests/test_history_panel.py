@@ -181,6 +181,7 @@ class SpyBundle:
 
     def __init__(self, bundle: Any) -> None:
         self.bundle, self.queries = bundle, []
+        self.model_names = bundle.model_names
 
     def recommend(self, model: str, query: RecQuery) -> pd.DataFrame:
         self.queries.append(query)

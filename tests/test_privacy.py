@@ -69,3 +69,104 @@ def test_uploads_leave_no_names_in_temp_files_or_logs(
     assert "Running on" in text or "127.0.0.1" in text  # the log is the app's
     for line in text.splitlines():
         assert not any(name in line for name in [*SECRETS, FAILING]), line
+
+
+# -- how long a visit's data stays: bounded, and as the visitor is told --------------------------
+LIMITS = {  # short versions of ui/privacy.py's settings, so the test waits seconds
+    "RECOMMENDERS_STATE_TTL": "3",
+    "RECOMMENDERS_SESSION_CAPACITY": "4",
+    "RECOMMENDERS_EXPORT_MAX_AGE": "12",  # longer than the visits take: the count bound acts
+    "RECOMMENDERS_EXPORT_MAX_FILES": "4",
+}
+VISITS = 10
+
+
+def csv_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*.csv")] if folder.is_dir() else []
+
+
+def upload(page, text: str) -> dict:
+    """The file as the page uploads it (POST /gradio_api/upload), as the history panel's input."""
+    sent = page.http.post(
+        f"{page.url}/gradio_api/upload", files={"files": ("my_history.txt", text.encode())}
+    )
+    sent.raise_for_status()
+    path = sent.json()[0]
+    return {"path": path, "orig_name": "my_history.txt", "meta": {"_type": "gradio.FileData"}}
+
+
+def session_kept(page) -> bool:
+    """Whether Gradio still holds the visit's session (its deep-link route answers "" for a
+    session it does not have; for one it has, it saves the page's values, which the caller
+    deletes)."""
+    answer = page.http.get(
+        f"{page.url}/gradio_api/deep_link", params={"session_hash": page.session_hash}
+    )
+    answer.raise_for_status()
+    return answer.json() != ""
+
+
+def test_visits_leave_a_bounded_store_that_forgets_in_the_stated_time(
+    fast_bundle, fast_bundle_dir: Path, tmp_path: Path
+) -> None:
+    """N visits upload a history (each with an artist the catalog does not know, which the
+    summary lists) and get recommendations (a CSV each) and a 👍. Then the export folder holds at
+    most EXPORT_MAX_FILES files and none after EXPORT_MAX_AGE, Gradio's session store only the
+    SESSION_CAPACITY newest visits, and a visit's session dict (play counts, 👍) is gone after
+    STATE_TTL seconds."""
+    from tests.page_client import PageSession
+
+    gradio_tmp, system_tmp = tmp_path / "gradio", tmp_path / "tmp"
+    for folder in (gradio_tmp, system_tmp):
+        folder.mkdir()
+    env = {"GRADIO_TEMP_DIR": str(gradio_tmp), "TMPDIR": str(system_tmp), **LIMITS}
+    exports = system_tmp / "lastfm-recommender-csv"
+    artists = fast_bundle.top_artists(3 * VISITS)
+    with running_app(fast_bundle_dir, tmp_path / "app.log", env=env) as (url, _seconds, _pid):
+        visits = []
+        for n in range(VISITS):
+            page = PageSession(url)
+            probe = f"Zzyzx Privacy Probe {n}"
+            mine = artists[3 * n : 3 * n + 3]
+            history = "".join(f"{a}\t{40 - i}\n" for i, a in enumerate(mine)) + f"{probe}\t9\n"
+            done = page.call("history_upload", [upload(page, history), None])
+            assert done["success"] and probe in done["output"]["data"][1]  # "not found: …"
+            controls = [mine, fast_bundle.default_model, 10, [], 0, None]
+            done = page.call("recommend", controls)
+            assert done["success"] and "artist-card" in done["output"]["data"][1]
+            liked = done["output"]["data"][1].split('data-action="like" data-artist="')[1]
+            artist = liked.split('"')[0]
+            done = page.call("discover_feedback", controls, {"action": "like", "artist": artist})
+            assert "👍 Added" in done["output"]["data"][3]
+            visits.append((page, controls))
+        assert 0 < len(csv_files(exports)) <= int(LIMITS["RECOMMENDERS_EXPORT_MAX_FILES"])
+        capacity = int(LIMITS["RECOMMENDERS_SESSION_CAPACITY"])
+        assert not any(session_kept(page) for page, _ in visits[:-capacity])  # dropped whole
+        time.sleep(int(LIMITS["RECOMMENDERS_EXPORT_MAX_AGE"]) + 2.5)  # > STATE_TTL too
+        assert csv_files(exports) == []  # every CSV older than the stated age is gone
+        last, controls = visits[-1]
+        done = last.call("recommend", controls)  # the same session, after STATE_TTL
+        assert done["success"] and done["output"]["data"][3] == ""  # no 👍 any more
+        assert session_kept(last)  # (the probe can tell a kept session: it is not always "")
+        shutil.rmtree(gradio_tmp / "deep_links", ignore_errors=True)
+        assert files_holding(gradio_tmp, [f"Zzyzx Privacy Probe {n}" for n in range(VISITS)]) == []
+
+
+def test_the_visitor_is_told_the_real_defaults(monkeypatch) -> None:
+    import importlib
+
+    from ui import privacy
+
+    for name in LIMITS:
+        monkeypatch.delenv(name, raising=False)
+    defaults = importlib.reload(privacy)
+    try:
+        assert (defaults.STATE_TTL, defaults.SESSION_CAPACITY) == (3600, 1000)
+        assert (defaults.EXPORT_MAX_AGE, defaults.EXPORT_MAX_FILES) == (3600, 1000)
+        told = defaults.notice()
+        assert "up to an hour after your last action" in told and "1,000 newer visits" in told
+        assert "is deleted an hour after it was made" in told
+        readme = " ".join((Path(__file__).parents[1] / "README.md").read_text().split())
+        assert told in readme  # the README quotes the page
+    finally:
+        importlib.reload(privacy)

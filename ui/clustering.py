@@ -116,7 +116,7 @@ def build(bundle: Bundle) -> None:
         tags: list[str] | None,
         penalty: float,
     ) -> tuple[Any, ...]:
-        query = inputs.make_query(source, picks, user_id, k, tags, penalty)
+        query = inputs.visit_query(source, picks, user_id, k, tags, penalty)
         clusters = bundle.cluster_assignment(query).drop(columns="top_artist_ids")
         results = bundle.recommend(MODEL, query)
         return (
@@ -133,6 +133,7 @@ def build(bundle: Bundle) -> None:
         "inputs": [source, picker, user, k, tags, penalty],
         "outputs": [status, assigned, result_cards, download],
         "concurrency_id": "recommend",
+        "preprocess": False,  # the raw values, checked by inputs.visit_query (ui.checks)
     }
     go.click(**run, api_name="clustering_recommend")
     for event in events:

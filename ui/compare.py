@@ -10,7 +10,7 @@ import pandas as pd
 
 from recommenders.bundle import Bundle
 from recommenders.query import RecQuery
-from ui import cards, errors, export, inputs, session
+from ui import cards, errors, export, inputs
 
 RANKING_METRICS = {"precision": "P", "recall": "R", "ndcg": "NDCG", "map": "MAP"}
 OTHER_METRICS = {
@@ -168,17 +168,7 @@ def build(bundle: Bundle, state: gr.State | None = None) -> None:
         penalty: float,
         visit: dict[str, Any] | None = None,
     ) -> tuple[Any, ...]:
-        feedback = visit or session.new_session()
-        query = inputs.make_query(
-            source,
-            picks,
-            user_id,
-            k,
-            tags,
-            penalty,
-            exclude=session.excluded_ids(feedback),
-            extra_liked=session.liked_ids(feedback) if source == inputs.SOURCE_PICKS else (),
-        )
+        query = inputs.visit_query(source, picks, user_id, k, tags, penalty, visit)
         results = compare(bundle, query)
         return (
             "",
@@ -192,6 +182,7 @@ def build(bundle: Bundle, state: gr.State | None = None) -> None:
         "inputs": [source, picker, user, k, tags, penalty, *([state] if state else [])],
         "outputs": [status, lists, overlap, download],
         "concurrency_id": "recommend",
+        "preprocess": False,  # the raw values, checked by inputs.visit_query (ui.checks)
     }
     go.click(**run, api_name="compare")
     for event in events:

@@ -14,7 +14,7 @@ import gradio as gr
 import pandas as pd
 
 from recommenders.bundle import Bundle
-from ui import cards, errors, export, history_panel, inputs, session
+from ui import cards, checks, errors, export, history_panel, inputs, privacy, session
 
 INTRO = (
     "**Find artists you'll like.** Type a few artists you enjoy (or click an example) and get "
@@ -62,18 +62,10 @@ def recommend(
     tags: list[str] | None,
     penalty: float,
 ) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Recommend for the picks plus the visit's 👍 artists, never the "not for me" ones."""
-    query = inputs.make_query(
-        inputs.SOURCE_PICKS,
-        picks,
-        None,
-        k,
-        tags,
-        penalty,
-        exclude=session.excluded_ids(state),
-        extra_liked=session.liked_ids(state),
-        plays=session.history_plays(state),
-    )
+    """Recommend for the picks plus the visit's 👍 artists, never the "not for me" ones (the
+    controls' raw values, checked by ui.checks: the events skip Gradio's preprocessing)."""
+    model = checks.one_of(model, bundle.model_names, "'Recommended by'")
+    query = inputs.visit_query(inputs.SOURCE_PICKS, picks, None, k, tags, penalty, state)
     results = bundle.recommend(model, query)
     return session.remember_shown(state, results), results
 
@@ -107,7 +99,10 @@ BLANK = ("", gr.skip(), gr.skip(), gr.skip())
 def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
     """The tab's layout and events; returns the visit's session state and the picker."""
     gr.Markdown(INTRO, elem_classes="intro")
-    state = gr.State(session.new_session())
+    # Deleted by Gradio STATE_TTL seconds after the last action that changed it (ui/privacy.py).
+    state = gr.State(
+        session.new_session(), time_to_live=privacy.STATE_TTL, delete_callback=session.forget
+    )
     with gr.Row(elem_classes="picker-row"):
         picker = inputs.searchable_picker(bundle, "discover", api_name="picker_search")
         go = gr.Button("Recommend", variant="primary", scale=0, min_width=130)
@@ -131,13 +126,6 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
     outputs = [status, result_cards, state, feedback, download]
     controls = [picker, model, k, tags, penalty]
 
-    def checked(values: tuple[Any, ...]) -> list[Any]:
-        """The controls' values as Gradio's preprocessing passes them, with its checks and
-        messages (a k that is not offered, a model that does not exist, a penalty out of
-        range). The events skip Gradio's preprocessing, which runs each input's check in a
-        worker thread of its own: five thread trips per click for a few comparisons."""
-        return [c.preprocess(v) for c, v in zip(controls, values, strict=True)]
-
     @errors.guarded(*BLANK)
     def respond(
         picks: list[str] | None,
@@ -149,9 +137,8 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
         action: dict[str, Any] | None = None,
     ) -> tuple[Any, ...]:
         """The outputs for the controls (after a card or list button's ``action``)."""
-        picks, model, k, tags, penalty = checked((picks, model, k, tags, penalty))
         if action is not None:
-            current = session.apply_action(current, action.get("action", ""), action.get("artist"))
+            current = session.apply_action(current, action["action"], action["artist"])
         updated, results = recommend(bundle, current, picks, model, k, tags, penalty)
         return outputs_for(bundle, updated, results, model, k)
 
@@ -179,7 +166,7 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
         current: dict[str, Any],
         evt: gr.EventData,
     ) -> tuple[Any, ...]:
-        action = getattr(evt, "_data", None) or {}
+        action = event_fields(evt, "action", "artist")
         return await answer(picks, model, k, tags, penalty, current, action)
 
     # Gradio reads a handler's type hints on every call, to find its gr.EventData parameter;
@@ -190,7 +177,7 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
         "fn": on_recommend,
         "inputs": [*controls, state],
         "outputs": outputs,
-        "preprocess": False,  # done by `checked`, without a thread trip per input
+        "preprocess": False,  # ui.checks instead: no worker-thread trip per input
         "postprocess": False,
     }
     go.click(**run, api_name="recommend", concurrency_id="recommend")
@@ -198,18 +185,18 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
     model.input(**run, api_name="recommend_by_model", **hidden)
     for event in example_events:
         event.then(**run, api_name="recommend_example", **hidden)
-    for box in (result_cards, feedback):
-        box.click(
-            on_action,
-            [*controls, state],
-            outputs,
-            api_name="discover_feedback",
-            api_visibility="private",
-            preprocess=False,
-            postprocess=False,
-            concurrency_id="recommend",
-            show_progress="hidden",
-        )
+    gr.on(
+        [result_cards.click, feedback.click],  # a card's 👍 / Not for me, a list's ✕
+        on_action,
+        [*controls, state],
+        outputs,
+        api_name="discover_feedback",
+        api_visibility="private",
+        preprocess=False,
+        postprocess=False,
+        concurrency_id="recommend",
+        show_progress="hidden",
+    )
     status.click(
         fix_pick, [picker], [picker], api_name="fix_pick", queue=False, show_progress="hidden"
     ).then(**run, api_name="recommend_fixed", **hidden)
@@ -218,8 +205,23 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
 
 def fix_pick(picks: list[str] | None, evt: gr.EventData) -> list[str]:
     """A "did you mean" click: the suggestion replaces the unknown name (never fails)."""
-    data = getattr(evt, "_data", None) or {}
-    good = data.get("good")
+    data = event_fields(evt, "bad", "good")
+    good = data["good"]
     if not isinstance(good, str) or not good:
-        return list(picks or [])
-    return errors.replace_pick(picks, data.get("bad"), good)
+        return [p for p in (picks or []) if isinstance(p, str)] if isinstance(picks, list) else []
+    bad = data["bad"] if isinstance(data["bad"], str) else None
+    return errors.replace_pick(picks if isinstance(picks, list) else [], bad, good)
+
+
+def event_fields(evt: gr.EventData, *names: str) -> dict[str, Any]:
+    """The fields a gr.HTML's ``trigger('click', {...})`` sent, read as Gradio documents it:
+    attribute access on gr.EventData (gr.HTML's own example reads ``evt.option``). A field that
+    was not sent is None; so is every field of an event sent without data, where Gradio's
+    lookup raises TypeError instead of AttributeError."""
+    fields = {}
+    for name in names:
+        try:
+            fields[name] = getattr(evt, name)
+        except (AttributeError, TypeError):
+            fields[name] = None
+    return fields

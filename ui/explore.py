@@ -15,7 +15,7 @@ import pandas as pd
 
 from recommenders.bundle import Bundle
 from recommenders.errors import RecommenderInputError
-from ui import cards, errors, inputs
+from ui import cards, checks, errors, inputs
 
 log = logging.getLogger(__name__)
 
@@ -160,16 +160,31 @@ def build(bundle: Bundle, tab: gr.Tab) -> None:
         )
         k = gr.Dropdown(inputs.K_CHOICES, value=inputs.DEFAULT_K, label="How many", min_width=100)
         go = gr.Button("Look up", variant="primary", scale=0, min_width=120)
-    gr.Examples([["Radiohead"], ["Lady Gaga"], ["Daft Punk"]], inputs=[name], label="Examples")
+    # in the page, like every tab's example chips (gr.Examples would add a server endpoint)
+    inputs.example_chips(name, [["Radiohead"], ["Lady Gaga"], ["Daft Punk"]])
     status = gr.HTML(elem_classes="status-box")
     card = gr.HTML()
     similar = gr.Dataframe(label="Similar artists", interactive=False, wrap=True, visible=False)
 
     @errors.guarded("", gr.update(visible=False))
-    def on_lookup(name: str | None, model: str, k: float) -> tuple[Any, ...]:
-        if not name or not str(name).strip():
+    def on_lookup(name: object, model: object, k: object) -> tuple[Any, ...]:
+        """The raw values (preprocess=False), checked as Gradio would and stricter (ui.checks)."""
+        if name is not None and not isinstance(name, str):
+            got = checks.shown(name)
+            raise RecommenderInputError(
+                f"The artist must be a name (text), e.g. 'Radiohead'; got {got}."
+            )
+        if not name or not name.strip():
             raise RecommenderInputError("Type an artist name first, e.g. 'Radiohead'.")
-        card_html, table = lookup(bundle, model, str(name), k)
+        model = checks.one_of(model, bundle.model_names, "'Similar by model'")
+        k = checks.one_of(k, inputs.K_CHOICES, "'How many'")
+        card_html, table = lookup(bundle, model, name, k)
         return "", card_html, gr.update(value=table, visible=True)
 
-    go.click(on_lookup, [name, model, k], [status, card, similar], api_name="explore_lookup")
+    go.click(
+        on_lookup,
+        [name, model, k],
+        [status, card, similar],
+        api_name="explore_lookup",
+        preprocess=False,
+    )

@@ -8,7 +8,8 @@ badge); (3) in the page, press Recommend when there were picks. Step 3 clicks th
 button because the cards, options and their recommend handler are built after this panel.
 
 Privacy: an upload is read once and its temporary copy deleted at once (even when reading
-fails); the counts live only in the visit's session state; nothing here logs an artist name.
+fails); the counts live only in the visit's session state, deleted after ui/privacy.py's time;
+nothing here logs an artist name.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from recommenders.bundle import Bundle
 from recommenders.errors import RecommenderInputError
 from recommenders.history import HistoryFileError, read_history
 from recommenders.lastfm import API_KEY_ENV, fetch_top_artists
-from ui import errors, inputs, session
+from ui import errors, inputs, privacy, session
 
 MAX_PICKS = 50  # the most played matched artists that go into the picker
 GRADIO_UPLOAD_DIR = re.compile(r"[0-9a-f]{64}")  # Gradio keeps each upload in <sha256>/<name>
@@ -37,8 +38,7 @@ INTRO = (
     "`Streaming_History_Audio_*.json` or `endsong_*.json`), a **Last.fm scrobble CSV**, or a "
     "**text list** with one artist per line (optionally a tab or comma and a play count), at "
     "most 100 MB. Your most played artists that this 2011 catalog knows fill the picker, "
-    "weighted by plays. The file is deleted as soon as it is read; nothing is kept after "
-    "your visit."
+    "weighted by plays. " + privacy.notice()
 )
 NO_KEY_NOTE = (
     "*Using a Last.fm username* is off on this server: it needs a Last.fm API key. The host "

@@ -14,11 +14,14 @@ import gradio as gr
 from recommenders.bundle import Bundle
 from recommenders.errors import RecommenderInputError
 from recommenders.query import RecQuery
+from ui import checks, session
 
 DEFAULT_K = 10
-MAX_K_UI = 50
-PICKER_CHOICES = 200  # most listened artists offered in the pickers; others are typed
-LABEL_CHOICES = 100  # most common tags/genres offered in the filter
+# Choices sent with the page: the most listened artists in each picker (typing searches the whole
+# catalog on the server) and the most common tags in each filter (any other tag can be typed).
+# Every page load copies and compresses the page config; 200 and 100 made it a third heavier.
+PICKER_CHOICES = 24
+LABEL_CHOICES = 30
 EXAMPLE_PICKS = [
     ["Radiohead", "Muse", "Coldplay"],
     ["Britney Spears", "Lady Gaga", "Rihanna"],
@@ -94,9 +97,9 @@ def search_choices(
 ) -> dict[str, Any]:
     """Choices for the picker while typing: server-side matches first, then what is picked
     (a list for a multi-select, one name or None for a single-select picker)."""
-    typed = (typed or "").strip()
+    typed = typed.strip() if isinstance(typed, str) else ""
     picked = [picked] if isinstance(picked, str) else picked
-    picked = [p for p in (picked or []) if isinstance(p, str)]
+    picked = [p for p in picked if isinstance(p, str)] if isinstance(picked, list) else []
     if not typed:
         names = list(dict.fromkeys([*picked, *top_artist_names(bundle)]))
         return gr.update(choices=[(n, n) for n in names])
@@ -176,7 +179,8 @@ def example_chips(
     targets = [picker] if source is None else [source, picker]
     with gr.Row(elem_classes="example-chips"):
         for picks in examples:
-            values = [picks] if source is None else [SOURCE_PICKS, picks]
+            value = picks if picker.multiselect else picks[0]  # one name for a single select
+            values = [value] if source is None else [SOURCE_PICKS, value]
             button = gr.Button(example_label(picks), size="sm", variant="secondary", min_width=0)
             js = f"() => {json.dumps(values)}"  # one value per output, even for one output
             events.append(button.click(None, None, targets, js=js))
@@ -236,26 +240,34 @@ def source_inputs(bundle: Bundle, prefix: str) -> tuple[gr.Radio, gr.Dropdown, g
 
 
 def make_query(
-    source: str,
-    picks: list[str] | None,
+    source: object,
+    picks: object,
     user_id: object,
-    k: float,
-    tags: list[str] | None,
-    penalty: float,
+    k: object,
+    tags: object,
+    penalty: object,
     exclude: Iterable[str | int] = (),
     extra_liked: Iterable[int] = (),
     plays: Mapping[str, float] | None = None,
 ) -> RecQuery:
-    """One validated query from the shared controls (an input error if something is wrong).
+    """One validated query from the shared controls' raw values (ui.checks: as strict as
+    Gradio's own preprocessing; an input error saying what is accepted if something is wrong).
     ``extra_liked``: artist ids the visitor gave a 👍, added to the picks. ``plays``: play counts
     by picked name from a listening history; picks and 👍 artists without one get the median
     count, so an artist added by hand weighs like a typical artist of the history."""
-    common = {"k": k, "tags": tags, "popularity_penalty": penalty, "exclude": list(exclude)}
+    source = checks.one_of(source, [SOURCE_PICKS, SOURCE_USER], "'Recommend for'")
+    picked = checks.text_list(picks, "The artists you like", "['Radiohead', 'Muse']")
+    common = {
+        "k": checks.one_of(k, K_CHOICES, "How many artists"),
+        "tags": checks.text_list(tags, "The tag / genre filter", "['rock', 'indie']"),
+        "popularity_penalty": checks.number_in(penalty, 0, 1, "The popularity penalty"),
+        "exclude": list(exclude),
+    }
     if source == SOURCE_USER:
         if user_id is None or not str(user_id).strip():
             raise RecommenderInputError("Type an existing Last.fm user id first, e.g. 2.")
         return RecQuery.of(user_id=user_id, **common)
-    names: list[str | int] = [p for p in (picks or []) if isinstance(p, str) and p.strip()]
+    names: list[str | int] = [p for p in picked if p.strip()]
     names += [int(i) for i in extra_liked]
     if not names:
         raise RecommenderInputError(
@@ -266,3 +278,29 @@ def make_query(
         weights = {n: plays.get(n, typical) if isinstance(n, str) else typical for n in names}
         return RecQuery.of(liked=weights, **common)
     return RecQuery.of(liked=names, **common)
+
+
+def visit_query(
+    source: object,
+    picks: object,
+    user_id: object,
+    k: object,
+    tags: object,
+    penalty: object,
+    visit: dict[str, Any] | None = None,
+) -> RecQuery:
+    """The query every tab's Recommend runs: ``make_query`` with the visit's feedback (ui.session)
+    when the tab has it: its 👍 artists added to the picks, its "not for me" never returned, and
+    its listening history's play counts as weights."""
+    visit = visit or session.new_session()
+    return make_query(
+        source,
+        picks,
+        user_id,
+        k,
+        tags,
+        penalty,
+        exclude=session.excluded_ids(visit),
+        extra_liked=session.liked_ids(visit),
+        plays=session.history_plays(visit),
+    )

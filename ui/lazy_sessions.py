@@ -1,30 +1,42 @@
 """Gradio's per-session copy of the page config, built only for the components a session uses.
 
-Gradio makes a ``SessionState`` for every new session (each browser tab, each API client with
-its own session_hash, each MCP call) and, in it, the config of EVERY component of the page
-(``config_values``: about 190 here, ~14 ms of CPU) just in case the visitor later asks for a
-deep link. A Discover request reads and writes the config of its ten inputs and outputs only.
-``LazySessionState`` keeps the same mapping but fills each entry on first use, from the block
-the session had at its start (exactly what Gradio would have stored); anything that reads the
-whole mapping (a deep link) gets every entry, in the page's order.
+Gradio makes a ``SessionState`` for every new session (each browser tab, each API call without a
+session, each MCP call) and, in it, the config of EVERY component of the page (``config_values``:
+about 190 here, ~13 ms of CPU) just in case the visitor later asks for a deep link. A Discover
+request reads and writes the config of its ten inputs and outputs only. ``LazySessionState``
+keeps the same mapping but fills each entry on first use, from the block the session had at its
+start (exactly what Gradio would have stored); anything that reads the whole mapping (a deep
+link) gets every entry, in the page's order.
 
-``install()`` (called by app.build_demo) swaps it in where Gradio makes sessions; it does nothing
-when Gradio's SessionState no longer looks as expected (sessions are then built eagerly).
+This replaces a class inside Gradio, which no public API offers: it is kept because the numbers
+say so (benchmarks/results/load_app.json: without it a browser visit costs 2.5-3.5× the no-op
+app's server CPU, an API or MCP call 3.5-6×; docs/GRADIO_UPSTREAM.md proposes the public option
+that would make it unnecessary). So that a Gradio upgrade cannot silently break it,
+``install()`` first PROVES it on the running Gradio: it runs the same events through Gradio's
+own ``process_api`` on a small demo with an eager and a lazy session and compares everything a
+session exposes (the outputs, the state, the deep-link listing). Any difference or error and
+sessions stay Gradio's own (eager: slower, never wrong). ``RECOMMENDERS_EAGER_SESSIONS=1``
+turns it off.
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import json
+import os
 import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
 
-from gradio import state_holder
+import gradio as gr
 from gradio.state_holder import SessionState
 
 _ABSENT = object()
 # Modules that make sessions and hold their own name for the class.
 SESSION_MAKERS = ("gradio.state_holder", "gradio.route_utils", "gradio.mcp")
+OFF_SWITCH = "RECOMMENDERS_EAGER_SESSIONS"
 
 
 class LazyConfigs(dict):
@@ -135,30 +147,89 @@ class _NoBlocks:
         return getattr(self._blocks, name)
 
 
-class LazySessionState(SessionState):
-    """A SessionState whose ``config_values`` are built per component on first use."""
+def lazy_class(base: type) -> type:
+    """``base`` (Gradio's SessionState) with ``config_values`` built per component on first use."""
 
-    def __init__(self, blocks: Any) -> None:
-        app = _NoBlocks(blocks)
-        super().__init__(app)
-        if any(value is app for value in vars(self).values()):  # a Gradio that keeps `blocks`
-            super().__init__(blocks)
-            return
-        pending = {k: v for k, v in self.blocks_config.blocks.items() if k in blocks.blocks}
-        self.config_values = LazyConfigs(self.blocks_config, pending)
+    class Lazy(base):  # type: ignore[misc,valid-type]
+        def __init__(self, blocks: Any) -> None:
+            app = _NoBlocks(blocks)
+            super().__init__(app)
+            if any(value is app for value in vars(self).values()):  # a Gradio that keeps `blocks`
+                super().__init__(blocks)
+                return
+            pending = {k: v for k, v in self.blocks_config.blocks.items() if k in blocks.blocks}
+            self.config_values = LazyConfigs(self.blocks_config, pending)
+
+    Lazy.__name__ = Lazy.__qualname__ = f"Lazy{base.__name__}"
+    return Lazy
 
 
-def compatible() -> bool:
-    """Whether Gradio's SessionState is the one this was written against (Gradio 6)."""
-    needed = ("_update_value_in_config", "_update_config", "components", "__setitem__")
-    return all(hasattr(SessionState, name) for name in needed) and hasattr(
-        state_holder, "StateHolder"
-    )
+LazySessionState = lazy_class(SessionState)
+
+
+def proof_demo() -> tuple[gr.Blocks, list[tuple[int, list[Any]]]]:
+    """A small page and the events to run on it: (event id, inputs) in order. It has what the app
+    uses: inputs, an output replaced by an update (new choices), plain outputs, a gr.State, and
+    a component no event touches (built only when the whole mapping is read)."""
+    with gr.Blocks() as demo:
+        text = gr.Textbox("hello", label="text")
+        with gr.Row():
+            pick = gr.Dropdown(["a", "b"], value="a", label="pick", allow_custom_value=True)
+            page = gr.HTML("<b>start</b>")
+        gr.Markdown("untouched")
+        visit = gr.State({"n": 0})
+        go = gr.Button("go")
+
+        def step(typed: str, picked: Any, current: dict) -> tuple[Any, ...]:
+            count = current["n"] + 1
+            update = gr.update(choices=[typed, "b"], value=typed)
+            return update, f"<i>{typed} {picked} {count}</i>", {"n": count}
+
+        go.click(step, [text, pick, visit], [pick, page, visit], api_name="step")
+        go.click(lambda t: t.upper(), text, text, api_name="shout")
+    ids = {fn.api_name: fn_id for fn_id, fn in demo.fns.items()}
+    return demo, [(ids["step"], ["one", "a", None]), (ids["shout"], ["two"]),
+                  (ids["step"], ["three", "one", None])]  # fmt: skip
+
+
+def observed(demo: gr.Blocks, session: Any, events: list[tuple[int, list[Any]]]) -> str:
+    """Everything a session shows after ``events``: each event's outputs, then the state values
+    and the deep-link listing (``components``, what Gradio's /gradio_api/deep_link saves)."""
+
+    async def run() -> list[Any]:
+        return [
+            (await demo.process_api(block_fn=fn_id, inputs=list(inputs), state=session))["data"]
+            for fn_id, inputs in events
+        ]
+
+    outputs = _run_coroutine(run)
+    states = {str(k): session[k] for k in demo.blocks if getattr(demo.blocks[k], "stateful", False)}
+    # A component an update made during the run has a new id (a global counter): "new".
+    listing = [
+        {**entry, "id": entry.get("id") if entry.get("id") in demo.blocks else "new"}
+        for entry in session.components
+    ]
+    return json.dumps([outputs, states, listing], sort_keys=True, default=repr)
+
+
+def proven(base: type = SessionState) -> bool:
+    """Whether a lazy ``base`` session behaves exactly as ``base`` itself on Gradio's own event
+    path (see the module docstring); False on any difference or error."""
+    try:
+        demo, events = proof_demo()
+        eager = observed(demo, base(demo), events)
+        lazy_session = lazy_class(base)(demo)
+        if dict.__len__(lazy_session.config_values) != 0:
+            return False  # not lazy at all: nothing to gain
+        return eager == observed(demo, lazy_session, events)
+    except Exception:  # any failure: Gradio changed in a way this module does not know
+        return False
 
 
 def install() -> bool:
-    """Make Gradio build new sessions lazily; True when it now does."""
-    if not compatible():
+    """Make Gradio build new sessions lazily when that is proven on this Gradio; True when it
+    now does (sessions stay Gradio's own otherwise, or with RECOMMENDERS_EAGER_SESSIONS=1)."""
+    if os.environ.get(OFF_SWITCH, "").strip() not in ("", "0") or not proven():
         return False
     # Modules imported later (gradio.mcp, when MCP is on) take the class from state_holder.
     for name in SESSION_MAKERS:
@@ -166,3 +237,13 @@ def install() -> bool:
         if getattr(module, "SessionState", None) in (SessionState, LazySessionState):
             module.SessionState = LazySessionState  # type: ignore[attr-defined]
     return True
+
+
+def _run_coroutine(make: Any) -> Any:
+    """Run ``make()`` to completion, also when this thread already runs an event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, make()).result()

@@ -26,6 +26,7 @@ import pandas as pd
 
 from recommenders.bundle import RESULT_COLUMNS, Bundle
 from recommenders.errors import RecommenderInputError
+from ui import checks
 
 TOOL_NAMES = ("recommend_artists", "similar_artists", "artist_info", "search_artists")
 MAX_SEARCH = 50
@@ -88,11 +89,13 @@ def tools(bundle: Bundle) -> dict[str, Callable[..., Any]]:
         Returns:
             Ranked artists (never the liked ones): name, score, explanation, tags, links.
         """
+        liked = _names(liked, "liked", "['Radiohead', 'Muse']")
         weights = _checked_counts(liked, play_counts)
         picks: object = (
             liked if weights is None else pd.DataFrame({"artist": list(liked), "plays": weights})
         )
-        table = bundle.recommend(model or bundle.default_model, liked=picks, k=k, tags=tags)
+        tags = _names(tags, "tags", "['rock', 'indie']")
+        table = bundle.recommend(_model(model), liked=picks, k=_whole(k, "k", 1, 100), tags=tags)
         return _records(table)
 
     def similar_artists(artist: str, k: int = 10, model: str = "") -> list[dict[str, Any]]:
@@ -106,7 +109,8 @@ def tools(bundle: Bundle) -> dict[str, Callable[..., Any]]:
         Returns:
             Ranked artists (never the artist itself): name, score, explanation, tags, links.
         """
-        table = bundle.similar_artists(model or bundle.default_model, artist, k=k)
+        artist = _name(artist, "artist")
+        table = bundle.similar_artists(_model(model), artist, k=_whole(k, "k", 1, 100))
         return _records(table)
 
     def artist_info(artist: str) -> dict[str, Any]:
@@ -118,7 +122,7 @@ def tools(bundle: Bundle) -> dict[str, Callable[..., Any]]:
         Returns:
             name, artist_id, listeners (of dataset_users users), plays, tags, genres, links.
         """
-        info = bundle.artist_info(artist)
+        info = bundle.artist_info(_name(artist, "artist"))
         found = {field: _plain(info.get(field)) for field in INFO_FIELDS}
         return {**found, "dataset_users": int(bundle.n_users)}
 
@@ -132,11 +136,21 @@ def tools(bundle: Bundle) -> dict[str, Callable[..., Any]]:
         Returns:
             Artist names, best match first (use them as-is in the other tools).
         """
-        if not isinstance(query, str) or not query.strip():
+        if isinstance(query, str) and not query.strip():
             raise RecommenderInputError(
                 "query is empty: give part of an artist name, e.g. 'bjork'."
             )
-        return bundle.search_artists(query, limit=_checked_limit(limit))
+        query = _name(query, "query", "part of an artist name, e.g. 'bjork'")
+        return bundle.search_artists(query, limit=_whole(limit, "limit", 1, MAX_SEARCH))
+
+    def _model(model: object) -> str:
+        if model is None or model == "":
+            return bundle.default_model
+        if model not in bundle.model_names:
+            raise RecommenderInputError(
+                f"Unknown model {checks.shown(model)}: accepted are {models}."
+            )
+        return model
 
     found = [recommend_artists, similar_artists, artist_info, search_artists]
     for fn in found:
@@ -178,29 +192,51 @@ def mcp_enabled(no_mcp: bool = False, environ: Mapping[str, str] = os.environ) -
     return not no_mcp and setting not in ("false", "0", "no", "off")
 
 
-def _checked_counts(liked: object, play_counts: list[int] | None) -> list[float] | None:
+def _names(value: object, what: str, example: str) -> list[str] | None:
+    """A list of names (one name given as text counts as a list of one; None: none)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value]
+    return checks.text_list(value, what, example)
+
+
+def _name(value: object, what: str, example: str = "e.g. 'Radiohead'") -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise RecommenderInputError(
+            f"{what} must be a name given as text, {example}; got {checks.shown(value)}."
+        )
+    return value
+
+
+def _whole(value: object, what: str, low: int, high: int) -> int:
+    """A whole number from ``low`` to ``high`` (an integral float such as 10.0 counts)."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number and math.isfinite(value) and value == int(value) and low <= value <= high:
+        return int(value)
+    raise RecommenderInputError(
+        f"{what} must be a whole number from {low} to {high}; got {checks.shown(value)}."
+    )
+
+
+def _checked_counts(liked: list[str] | None, play_counts: object) -> list[float] | None:
     """Play counts as weights, one per liked artist, or None when not given."""
     if play_counts is None or (isinstance(play_counts, list) and not play_counts):
         return None
-    if not isinstance(play_counts, list) or not isinstance(liked, list):
+    example = "liked=['Radiohead', 'Muse'], play_counts=[120, 40]"
+    if not isinstance(play_counts, list) or any(
+        isinstance(n, bool) or not isinstance(n, (int, float)) for n in play_counts
+    ):
         raise RecommenderInputError(
-            "liked and play_counts must be lists, e.g. liked=['Radiohead', 'Muse'], "
-            "play_counts=[120, 40]."
+            f"play_counts must be a list of numbers, one per liked artist, e.g. {example}; got "
+            f"{checks.shown(play_counts)}."
         )
-    if len(play_counts) != len(liked):
+    if liked is None or len(play_counts) != len(liked):
         raise RecommenderInputError(
-            f"play_counts has {len(play_counts)} numbers for {len(liked)} liked artists: give "
-            "one play count per liked artist, in the same order, or leave play_counts out."
+            f"play_counts has {len(play_counts)} numbers for {len(liked or [])} liked artists: "
+            "give one play count per liked artist, in the same order, or leave play_counts out."
         )
     return list(play_counts)
-
-
-def _checked_limit(limit: object) -> int:
-    if isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit != int(limit):
-        limit = 0
-    if not 1 <= int(limit) <= MAX_SEARCH:
-        raise RecommenderInputError(f"limit must be a whole number from 1 to {MAX_SEARCH}.")
-    return int(limit)
 
 
 def _records(table: pd.DataFrame) -> list[dict[str, Any]]:

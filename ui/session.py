@@ -14,11 +14,19 @@ from typing import Any
 
 import pandas as pd
 
-VERDICTS = ("like", "exclude")
-
 
 def new_session() -> dict[str, Any]:
     return {"like": {}, "exclude": {}, "shown": {}, "history": {}}
+
+
+def forget(session: object) -> None:
+    """Empty an expired session in place (gr.State's delete_callback), so that no other
+    reference to it still holds the visitor's artists."""
+    if isinstance(session, dict):
+        for part in session.values():
+            if isinstance(part, dict):
+                part.clear()
+        session.clear()
 
 
 def remember_shown(session: dict[str, Any], results: pd.DataFrame) -> dict[str, Any]:

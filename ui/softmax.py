@@ -48,7 +48,7 @@ def build(bundle: Bundle) -> None:
     def on_recommend(
         picks: list[str] | None, k: float, tags: list[str] | None, penalty: float
     ) -> tuple[Any, ...]:
-        query = inputs.make_query(inputs.SOURCE_PICKS, picks, None, k, tags, penalty)
+        query = inputs.visit_query(inputs.SOURCE_PICKS, picks, None, k, tags, penalty)
         results = bundle.recommend(MODEL, query)
         return (
             errors.short_notice(results, k),
@@ -62,6 +62,7 @@ def build(bundle: Bundle) -> None:
         "inputs": [picker, k, tags, penalty],
         "outputs": [status, bars, result_cards, download],
         "concurrency_id": "recommend",
+        "preprocess": False,  # the raw values, checked by inputs.visit_query (ui.checks)
     }
     go.click(**run, api_name="softmax_recommend")
     for event in example_events:

@@ -1,6 +1,4 @@
-"""The app's look: one stylesheet and the colours charts share."""
-
-PALETTE = ["#e4572e", "#17bebb", "#ffc914", "#2e282a", "#76b041", "#7d5ba6", "#f46197", "#3f88c5"]
+"""The app's look: one stylesheet."""
 
 CSS = """
 .app-title { margin: 4px 0 0; font-size: 1.6em; }

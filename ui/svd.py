@@ -205,7 +205,7 @@ def build(bundle: Bundle, tab: gr.Tab) -> None:
         tags: list[str] | None,
         penalty: float,
     ) -> tuple[Any, ...]:
-        query = inputs.make_query(source, picks, user_id, k, tags, penalty)
+        query = inputs.visit_query(source, picks, user_id, k, tags, penalty)
         known = bundle.listener_artists(query)
         results = bundle.recommend(MODEL, query)
         points = highlighted_map(
@@ -229,6 +229,7 @@ def build(bundle: Bundle, tab: gr.Tab) -> None:
         "inputs": [source, picker, user, k, tags, penalty],
         "outputs": [status, history, result_cards, download, artist_map],
         "concurrency_id": "recommend",
+        "preprocess": False,  # the raw values, checked by inputs.visit_query (ui.checks)
     }
     go.click(**run, api_name="svd_recommend")
     for event in events:

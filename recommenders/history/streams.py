@@ -64,6 +64,8 @@ def _count_streams(
             msgspec.json.decode(body)
         except msgspec.DecodeError as error:
             raise HistoryFileError(f"The JSON in {where} is malformed or truncated") from error
+        except RecursionError:  # thousands of nested brackets: not an export
+            raise HistoryFileError(f"The JSON in {where} is nested too deeply") from None
         raise HistoryFileError(
             f"The JSON in {where} is not a Spotify streaming history (its first record has no "
             "msPlayed or ms_played)"
@@ -76,6 +78,8 @@ def _count_streams(
         ) from error
     except msgspec.DecodeError as error:
         raise HistoryFileError(f"The JSON in {where} is malformed or truncated") from error
+    except RecursionError:
+        raise HistoryFileError(f"The JSON in {where} is nested too deeply") from None
     # Counter.update counts in C; podcasts and audiobooks (no artist) are counted under None
     # and dropped at the end.
     min_play_ms = limits.MIN_PLAY_MS
