@@ -97,7 +97,8 @@ def test_the_documented_deploy_uploads_what_the_space_needs_and_nothing_else(
 
     needed = {"app.py", "requirements.txt", "README.md"}
     needed |= {p.relative_to(ROOT).as_posix() for d in ("recommenders", "ui")
-               for p in (ROOT / d).rglob("*.py")}  # fmt: skip
+               for p in (ROOT / d).rglob("*")
+               if p.is_file() and "__pycache__" not in p.parts}  # fmt: skip (data files too)
     needed |= {p.relative_to(ROOT).as_posix() for p in (ROOT / "data").rglob("*")
                if p.is_file() and "cache" not in p.parts}  # fmt: skip
     readme = tree["README.md"].decode()
