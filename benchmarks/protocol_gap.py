@@ -149,3 +149,38 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def readme_table() -> str:
+    """The decomposition table and the probe spread, from the committed result."""
+    found = results.load("protocol_gap")
+    lines = [
+        "| model | protocol | NDCG@10 | NDCG niche | niche popularity lift |",
+        "|---|---|---|---|---|",
+    ]
+    steps = {"warm": "trained users, pair split (the old headline)",
+             "trained": "held-out users, their given artists trained on",
+             "cold": "held-out users, new listeners (the app)"}  # fmt: skip
+    for model, row in found["models"].items():
+        for step, text in steps.items():
+            r = row[step]
+            lines.append(f"| {model} | {text} | {r['ndcg']:.4f} | {r['ndcg_niche']:.4f} | "
+                         f"{r['popularity_lift_niche']:.2f} |")  # fmt: skip
+    unseen = found["unseen_given_artists"]
+    lines += [
+        "",
+        "Given artists that no training user played (a model knows nothing of them): "
+        + ", ".join(f"{s} {v:.0%}" for s, v in unseen.items())
+        + f" (seed {found['seed']}).",
+        "",
+        "| model | genre probe share: the old 40 genres | the other genres | all |",
+        "|---|---|---|---|",
+    ]
+    for model, row in found["models"].items():
+        p = row["probes"]
+        cells = [
+            f"{p[g]['mean']:.3f} ({p[g]['ci'][0]:.3f}–{p[g]['ci'][1]:.3f}, n={p[g]['n']})"
+            for g in ("old_40", "other_genres", "all_genres")
+        ]
+        lines.append(f"| {model} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -149,3 +149,24 @@ def main() -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def readme_line() -> str:
+    """How the default's weights were chosen, from the committed search."""
+    found = results.load("tune_fusion")
+    chosen, table = found["chosen"], found["validation"]
+
+    def ndcg(name: str) -> str:
+        return "/".join(f"{table[name][v]['ndcg']:.4f}" for v in ("with_counts", "without_counts"))
+
+    weights = ", ".join(f"{k.replace('_weight', '')} {v:g}" for k, v in
+                        (p.split("=") for p in chosen.split(",")) for v in [float(v)])  # fmt: skip
+    counts = found["probe_counts"]
+    return (
+        f"Chosen on the validation split ({found['validation_users']} held-out training users; "
+        f"{counts['single']} genre probes, {counts['pairs']} genre pairs and "
+        f"{counts['eclectic']} eclectic sets of the validation role): {weights}. "
+        f"{len(found['eligible'])} of {len(table) - 1} settings met every target there; "
+        f"validation NDCG@10 (with / without play counts) {ndcg(chosen)}, against "
+        f"{ndcg('previous')} for the previous weights (`python -m benchmarks.tune_fusion`)."
+    )
