@@ -61,9 +61,13 @@ class ImplicitALS:
 
     def fit(self, interactions: Interactions) -> ImplicitALS:
         from implicit.cpu.als import AlternatingLeastSquares
+        from threadpoolctl import threadpool_limits
 
         self.model_ = AlternatingLeastSquares(**self.params)
-        self.model_.fit(sp.csr_matrix(interactions.matrix), show_progress=False)
+        # implicit runs its own threads: a threaded BLAS inside them is slower and OpenBLAS warns
+        # on every call ("Detect OpenMP Loop"), as implicit's documentation says
+        with threadpool_limits(1, "blas"):
+            self.model_.fit(sp.csr_matrix(interactions.matrix), show_progress=False)
         return self
 
     def score(self, profiles: sp.csr_matrix) -> np.ndarray:
