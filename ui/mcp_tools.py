@@ -91,9 +91,7 @@ def tools(bundle: Bundle) -> dict[str, Callable[..., Any]]:
         """
         liked = _names(liked, "liked", "['Radiohead', 'Muse']")
         weights = _checked_counts(liked, play_counts)
-        picks: object = (
-            liked if weights is None else pd.DataFrame({"artist": list(liked), "plays": weights})
-        )
+        picks: object = liked if weights is None else _summed(liked, weights)
         tags = _names(tags, "tags", "['rock', 'indie']")
         table = bundle.recommend(_model(model), liked=picks, k=_whole(k, "k", 1, 100), tags=tags)
         return _records(table)
@@ -259,3 +257,17 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (float, np.floating)):
         return None if math.isnan(value) else round(float(value), 6)
     return str(value)
+
+
+def _summed(liked: list, weights: list) -> dict:
+    """{artist: plays}, a name given twice counting its plays once each (as a profile adds
+    them up). A mapping, not a table: a table of names and plays is a listening history, which
+    recommend matches tolerantly; typed names must stay strict ("did you mean")."""
+    summed: dict = {}
+    for artist, plays in zip(liked, weights, strict=True):
+        if not (math.isfinite(plays) and plays > 0):
+            raise RecommenderInputError(
+                f"Play counts must be positive numbers, one per liked artist, got {plays!r}."
+            )
+        summed[artist] = summed.get(artist, 0) + plays
+    return summed
