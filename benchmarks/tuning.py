@@ -104,14 +104,21 @@ PEER_GRIDS: dict[str, list[dict]] = {
 
 def tune_peers(processed: Any, names: Sequence[str]) -> tuple[dict[str, dict], dict[str, Any]]:
     """Each peer's settings with the best validation NDCG@10 (mean of with and without play
-    counts) on the cold-start validation split of seed 0, through ``Bundle.recommend``; and the
+    counts) on the cold-start validation split of seed 0 (validation users: users no benchmark
+    seed holds out), through ``Bundle.recommend``; and the
     whole table. EASE is tried on artists with ≥ 2 validation-training listeners (the inverse
     is O(n³)); the chosen λ is used on every artist."""
     from benchmarks.cold_start import bundle_tops, training_bundle, training_catalog
     from benchmarks.peers import make_peer
-    from recommenders.cold_start import cold_start_split, per_user_metrics, validation_split
+    from recommenders.cold_start import (
+        cold_start_split,
+        per_user_metrics,
+        test_users,
+        validation_split,
+    )
 
-    val = validation_split(cold_start_split(processed.interactions, seed=0))
+    never = test_users(processed.interactions)
+    val = validation_split(cold_start_split(processed.interactions, seed=0), never=never)
     catalog = training_catalog(processed, val.train.user_ids)
     chosen, table = {}, {}
     for name in names:

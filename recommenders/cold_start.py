@@ -56,14 +56,19 @@ def cold_start_split(
     seed: int,
     held_out: float = HELD_OUT_USERS,
     given_share: float = GIVEN_SHARE,
+    never: np.ndarray | None = None,
 ) -> ColdStartSplit:
-    """Hold out ``held_out`` of the users (seeded); users with fewer than 2 artists are trained
-    on but never evaluated (they could give nothing and keep something back)."""
+    """Hold out ``held_out`` of the users (seeded), never one of the user ids in ``never``;
+    users with fewer than 2 artists are trained on but never evaluated (they could give nothing
+    and keep something back)."""
     rng = np.random.default_rng(seed)
     matrix = interactions.matrix.tocsr()
     n_users = interactions.n_users
     held = np.zeros(n_users, dtype=bool)
-    held[rng.choice(n_users, int(held_out * n_users), replace=False)] = True
+    eligible = np.arange(n_users)
+    if never is not None:
+        eligible = eligible[~np.isin(interactions.user_ids, never)]
+    held[rng.choice(eligible, int(held_out * n_users), replace=False)] = True
     train = Interactions(matrix[~held], interactions.user_ids[~held], interactions.artist_ids)
     given_rows, relevant_rows, users = [], [], []
     for row in np.flatnonzero(held):
@@ -87,9 +92,18 @@ def cold_start_split(
     )
 
 
-def validation_split(split: ColdStartSplit, seed: int = VALIDATION_SEED) -> ColdStartSplit:
-    """The same protocol inside the training users: what model choices are made on."""
-    return cold_start_split(split.train, seed=seed)
+def validation_split(
+    split: ColdStartSplit, seed: int = VALIDATION_SEED, never: np.ndarray | None = None
+) -> ColdStartSplit:
+    """The same protocol inside the training users: what model choices are made on. ``never``:
+    users that must not be validation users (e.g. every benchmark seed's held-out users, so
+    that no setting is chosen on a user any seed reports on)."""
+    return cold_start_split(split.train, seed=seed, never=never)
+
+
+def test_users(interactions: Interactions, seeds: tuple[int, ...] = (0, 1, 2)) -> np.ndarray:
+    """Every user some benchmark seed holds out: never a validation user."""
+    return np.unique(np.concatenate([cold_start_split(interactions, s).user_ids for s in seeds]))
 
 
 def _rows(rows: list[tuple[np.ndarray, np.ndarray]], shape: tuple[int, int]) -> sp.csr_matrix:

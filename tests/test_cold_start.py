@@ -80,3 +80,14 @@ def test_per_user_metrics_on_a_hand_made_case():
     assert values["recall"].tolist() == [1.0, 0.5]
     assert np.allclose(values["ndcg"], [1.0, (1 / np.log2(3)) / (1 + 1 / np.log2(3))])
     assert np.allclose(values["popularity_lift"], [0.0, 0.0])  # every artist has 2 listeners
+
+
+def test_validation_never_holds_out_a_user_any_benchmark_seed_reports_on(interactions):
+    from recommenders.cold_start import test_users
+
+    never = test_users(interactions)
+    assert len(never) > 0.4 * interactions.n_users  # three seeds' held-out users together
+    for seed in (0, 1, 2):
+        val = validation_split(cold_start_split(interactions, seed=seed), never=never)
+        assert not set(val.user_ids) & set(never)
+        assert len(val.user_ids) > 250
