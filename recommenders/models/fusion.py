@@ -142,13 +142,28 @@ class FusionModel(Recommender[FusionConfig]):
 
     def _off_genre(self, profiles: sp.csr_matrix) -> np.ndarray:
         """(n × n_artists) True where an artist has genre tags and shares none with the
-        profile's artists (False for every artist when the profile's artists have none)."""
-        liked = sp.csr_matrix(sp.csr_matrix(profiles > 0, dtype=np.float32) @ self.genres_)
-        liked.eliminate_zeros()
-        shared = (liked @ self.genres_.T).toarray() > 0
-        tagged = np.diff(self.genres_.indptr) > 0
-        profile_tagged = np.diff(liked.indptr) > 0
-        return ~shared & tagged[None, :] & profile_tagged[:, None]
+        profile's artists (False for every artist when the profile's artists have none).
+        Through the tag → artists index: a few array writes per profile, no sparse product."""
+        genres, by_tag = self.genres_, self._artists_by_tag()
+        tagged = np.diff(genres.indptr) > 0
+        off = np.zeros((profiles.shape[0], genres.shape[0]), dtype=bool)
+        for row in range(profiles.shape[0]):
+            liked = profiles.indices[profiles.indptr[row] : profiles.indptr[row + 1]]
+            rows = [genres.indices[genres.indptr[c] : genres.indptr[c + 1]] for c in liked]
+            tags = np.unique(np.concatenate(rows)) if rows else np.zeros(0, np.int64)
+            if len(tags) == 0:
+                continue
+            shared = np.zeros(genres.shape[0], dtype=bool)
+            for tag in tags:
+                shared[by_tag.indices[by_tag.indptr[tag] : by_tag.indptr[tag + 1]]] = True
+            off[row] = tagged & ~shared
+        return off
+
+    def _artists_by_tag(self) -> sp.csc_matrix:
+        """The genre matrix by column (tag → its artists), built once per loaded model."""
+        if getattr(self, "_by_tag", None) is None or self._by_tag.shape != self.genres_.shape:
+            self._by_tag = sp.csc_matrix(self.genres_)
+        return self._by_tag
 
     def _mainstream_factor(self, mean_z: np.ndarray) -> np.ndarray:
         """How much of the popularity correction a profile gets: 1 - z / 2 clipped to [0, 1], with
