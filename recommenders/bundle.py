@@ -239,7 +239,10 @@ class Bundle:
         (an unknown pick, a bad k) raises as ``recommend`` does; an unknown ``artist`` is an
         answer (reason "unknown", with suggestions)."""
         recommender = self.model(model)
-        query = query if query is not None else RecQuery.of(**fields)
+        if query is None:
+            if is_history(fields.get("liked")):  # matched as recommend matches it
+                fields["liked"], _found = self._history_liked(fields["liked"])
+            query = RecQuery.of(**fields)
         profile = self._profile(query)
         groups = self._interests.get().groups(profile.indices, profile.data)
         rows = profile if len(groups) == 1 else split_profile(profile, groups)
