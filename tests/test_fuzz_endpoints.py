@@ -38,7 +38,7 @@ VALID: dict[str, list[Any]] = {
     "clustering_search": [[], "bjork"],
     "clustering_recommend": [USER, [], "2", 10, [], 0.0],
     "svd_search": [[], "acdc"],
-    "svd_map": [],
+    "svd_map": [10, [], 0.0],
     "svd_recommend": [PICKS, SEED_PICKS, None, 5, ["rock"], 0.5],
     "softmax_search": [[], "sigur ros"],
     "softmax_recommend": [SEED_PICKS, 10, [], 0.0],
@@ -60,7 +60,7 @@ TOOL_PARAMETERS = {
     "why_not": ["artist", "liked", "play_counts", "k", "tags", "model"],
 }
 # Events off the queue that the page sends to /gradio_api/run/predict: a failure there is a 500.
-PAGE_EVENTS = ("picker_search", "fix_pick", "svd_search", "svd_map", "explore_search")
+PAGE_EVENTS = ("picker_search", "fix_pick", "svd_search", "explore_search")
 EXAMPLES = {"rest": 4, "gradio_client": 3, "mcp": 8, "page": 5}
 # Beside the generated calls, every parameter of every endpoint gets one value of each kind (the
 # others valid), over REST: a kind hypothesis happens not to draw for a parameter is still tried.
