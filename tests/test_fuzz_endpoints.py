@@ -32,6 +32,7 @@ VALID: dict[str, list[Any]] = {
     "picker_search": [SEED_PICKS, "radiohed"],
     "history_upload": [None],  # no file: refused with a message (a real upload: test_privacy)
     "recommend": [SEED_PICKS, "fusion", 10, [], 0.0],
+    "discover_why_not": ["Pink Floyd", SEED_PICKS, "fusion", 10, [], 0.0],
     "fix_pick": [["Radiohed"]],
     "compare_search": [[], "muse"],
     "compare": [PICKS, SEED_PICKS, None, 10, [], 0.0],

@@ -188,3 +188,17 @@ def test_an_expired_session_forgets_the_taste() -> None:
     picks, showing = visit["picks"], visit["showing"]
     session.forget(visit)
     assert visit == {} and picks == [] and showing == {}
+
+
+# -- why not? -------------------------------------------------------------------------------------
+def test_why_not_answers_for_the_cards_own_request(demo, fast_bundle) -> None:
+    why = named(demo, "discover_why_not")
+    _, _, visit, *_ = discover(demo, PICKS, session.new_session())
+    answer = why.fn("Pink Floyd", ["Radiohed", *PICKS], "svd", *CONTROLS, visit)
+    expected = fast_bundle.why_not("svd", "Pink Floyd", liked=PICKS, k=10)  # Radiohed left out
+    assert html.escape(expected.message) in answer and f'data-reason="{expected.reason}"' in answer
+    typo = why.fn("Pink Floid", PICKS, "fusion", *CONTROLS, visit)
+    assert 'data-bad="Pink Floid" data-good="Pink Floyd"' in typo
+    assert "No artist in the 2011 Last.fm data has “Pink Floid”." in html.unescape(typo)
+    nothing = why.fn(None, PICKS, "fusion", *CONTROLS, visit)
+    assert "status error" in nothing and "Name the artist you expected first" in nothing

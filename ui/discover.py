@@ -24,6 +24,7 @@ from ui import (
     privacy,
     session,
     taste,
+    why_not_panel,
 )
 
 INTRO = (
@@ -155,6 +156,7 @@ def build(bundle: Bundle, tab: gr.Tab | None = None) -> tuple[gr.State, gr.Dropd
     feedback = gr.HTML(js_on_load=ACTION_JS, elem_classes="feedback-box")
     result_cards = gr.HTML(js_on_load=ACTION_JS, elem_classes="cards-box")
     download = gr.DownloadButton("Download CSV", size="sm", elem_id="discover-csv")
+    why_not_panel.build(bundle, [picker, model, k, tags, penalty, state])
     outputs = [status, result_cards, state, feedback, download]
     controls = [picker, model, k, tags, penalty]
 

@@ -24,6 +24,7 @@ from tests.browser.test_e2e import (
     open_tab,
     shot,
     visible,
+    wait_for_cards,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -145,4 +146,33 @@ def test_one_visit_one_taste_on_every_tab(page, fast_bundle) -> None:
         if prefix == "svd":  # its map: the taste's artists and cards
             page.locator(".artist-map:visible .marks").first.wait_for()
     shot(page, f"taste_softmax_{page.viewport_name}")
+    assert not page.problems, page.problems
+
+
+def test_why_not_answers_under_the_cards(page, fast_bundle) -> None:
+    model = fast_bundle.default_model
+    pick(page, "discover", "Radiohead", "Radiohead")
+    page.keyboard.press("Escape")
+    visible(page.get_by_role("button", name="Recommend", exact=True)).click()
+    wait_for_cards(page)
+
+    box = page.locator("#whynot-box textarea, #whynot-box input").first
+    box.click()
+    box.press_sequentially("Pink Floyd", delay=40)
+    box.press("Enter")
+    expected = fast_bundle.why_not(model, "Pink Floyd", liked=["Radiohead"], k=10)
+    answer = page.locator(f".why-not[data-reason={expected.reason}]")
+    answer.wait_for()
+    assert answer.inner_text().strip() == expected.message
+    answer.scroll_into_view_if_needed()
+    shot(page, f"why_not_{page.viewport_name}")
+
+    box.fill("")
+    box.press_sequentially("Pink Floid", delay=40)
+    visible(page.get_by_role("button", name="Why not?", exact=True)).click()
+    typo = page.locator(".why-not[data-reason=unknown]")
+    typo.wait_for()
+    assert "No artist in the 2011 Last.fm data has “Pink Floid”." in typo.inner_text()
+    typo.get_by_role("button", name="Pink Floyd").click()  # one click asks again
+    page.locator(f".why-not[data-reason={expected.reason}]").wait_for()
     assert not page.problems, page.problems
