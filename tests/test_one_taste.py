@@ -96,6 +96,15 @@ def test_with_no_known_pick_left_the_strict_error_stays(demo, fast_bundle) -> No
     assert refused.value.suggestions[0][0] == "Radiohed"
 
 
+@pytest.mark.parametrize("visit", [None, {}])
+def test_with_nothing_left_and_no_session_the_strict_error_stays(fast_bundle, visit) -> None:
+    with pytest.raises(RecommenderInputError, match="Radiohed"):
+        taste.forgiving(
+            fast_bundle, lambda q: fast_bundle.recommend("svd", q), "Artists I pick",
+            ["Radiohed"], None, *CONTROLS, visit,
+        )  # fmt: skip
+
+
 def test_an_unknown_pick_beside_a_thumbs_up_recommends_from_the_thumbs_up(
     demo, fast_bundle
 ) -> None:

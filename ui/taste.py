@@ -62,7 +62,8 @@ def forgiving(
     except RecommenderInputError:
         unknown = unknown_picks(bundle, picked) if query.user_id is None else []
         left = [p for p in picked if p not in {name for name, _ in unknown}]
-        if not unknown or not (any(p.strip() for p in left) or session.liked_ids(visit or {})):
+        liked = (visit or {}).get("like")
+        if not unknown or not (any(p.strip() for p in left) or liked):
             raise
     query = inputs.visit_query(source, left, user_id, k, tags, penalty, visit)
     return work(query), left, unknown

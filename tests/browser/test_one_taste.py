@@ -146,6 +146,14 @@ def test_one_visit_one_taste_on_every_tab(page, fast_bundle) -> None:
         if prefix == "svd":  # its map: the taste's artists and cards
             page.locator(".artist-map:visible .marks").first.wait_for()
     shot(page, f"taste_softmax_{page.viewport_name}")
+
+    # new picks on Softmax (an example chip) are the taste too: Discover opens with them
+    visible(page.get_by_role("button", name="Metallica · Iron Maiden", exact=True)).click()
+    metal = ["Metallica", "Iron Maiden"]
+    cards_now(page, listed(fast_bundle, "softmax", [*metal, liked]))
+    open_tab(page, "Discover")
+    cards_now(page, listed(fast_bundle, model, [*metal, liked]))
+    assert tokens(page, "discover") == metal
     assert not page.problems, page.problems
 
 
