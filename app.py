@@ -76,17 +76,22 @@ def build_demo(bundle: Bundle) -> gr.Blocks:
         if note := fast_bundle_note(bundle):
             gr.Markdown(note, elem_id="fast-bundle-note")
         with gr.Tabs(elem_classes="main-tabs", overflow_behavior="wrap"):
-            with gr.Tab("Discover", id="discover", elem_id="discover-tab"):
-                state, _picker = discover.build(bundle)
-            with gr.Tab("Compare", id="compare"):
-                compare.build(bundle, state)
-            with gr.Tab("How it works", id="how"), gr.Tabs(overflow_behavior="wrap"):
-                with gr.Tab("Clustering", id="clustering"):
-                    clustering.build(bundle)
+            # One taste per visit: each tab gets the visit's state and the tabs whose opening
+            # brings it up to that taste (ui.taste.follow); "How it works" opens its three.
+            with gr.Tab("Discover", id="discover", elem_id="discover-tab") as discover_tab:
+                state, _picker = discover.build(bundle, discover_tab)
+            with gr.Tab("Compare", id="compare") as compare_tab:
+                compare.build(bundle, state, [compare_tab])
+            with (
+                gr.Tab("How it works", id="how") as how_tab,
+                gr.Tabs(overflow_behavior="wrap"),
+            ):
+                with gr.Tab("Clustering", id="clustering") as clustering_tab:
+                    clustering.build(bundle, state, [how_tab, clustering_tab])
                 with gr.Tab("SVD map", id="svd") as svd_tab:
-                    svd.build(bundle, svd_tab)
-                with gr.Tab("Softmax", id="softmax"):
-                    softmax.build(bundle)
+                    svd.build(bundle, svd_tab, state, how_tab)
+                with gr.Tab("Softmax", id="softmax") as softmax_tab:
+                    softmax.build(bundle, state, [how_tab, softmax_tab])
             with gr.Tab("Data", id="data") as data_tab:
                 explore.build(bundle, data_tab)
         gr.Markdown(

@@ -18,9 +18,9 @@ import scipy.sparse as sp
 
 import recommenders.insights as insights
 from recommenders.artifacts import BundleContents, read_bundle
-from recommenders.catalog import genre_and_tag_labels
 from recommenders.errors import BundleError, RecommenderInputError
 from recommenders.explain import Explainer, explanation_text
+from recommenders.filters import ArtistFilters
 from recommenders.history_matching import (
     HistoryMatch,
     check_history,
@@ -39,9 +39,10 @@ from recommenders.query import (
     check_k,
     check_penalty,
     check_user_id,
-    listener_range,
 )
 from recommenders.recommend import top_columns
+from recommenders.whole_list import Scored
+from recommenders.why_not import Serving, WhyNot, explain_absence
 
 RESULT_COLUMNS = [
     "rank",
@@ -66,8 +67,8 @@ class Bundle:
     Public API: ``model_names``, ``default_model``, ``catalog``, ``metrics``, ``recommend``,
     ``similar_artists``, ``search_artists``, ``search_suggestions``, ``top_artists``,
     ``resolve_artists``, ``artist_info``, ``match_history``, ``user_history``,
-    ``listener_artists``, ``known_labels``, and the "how it works" tables ``cluster_table``,
-    ``cluster_assignment``, ``k_experiment``, ``artist_map``.
+    ``listener_artists``, ``known_labels``, ``why_not``, and the "how it works" tables
+    ``cluster_table``, ``cluster_assignment``, ``k_experiment``, ``artist_map``.
     """
 
     def __init__(self, contents: BundleContents, path: Path | None = None) -> None:
@@ -89,7 +90,7 @@ class Bundle:
         tags = catalog["tags"]
         self._explainer = Lazy(lambda: Explainer(interactions.matrix, tags.tolist()))
         self._interests = Lazy(lambda: Interests(interactions.matrix, tags.tolist()))
-        self._listeners = catalog["listeners"].to_numpy(np.int64)
+        self._filters = ArtistFilters(catalog)
 
     def warm_up(self) -> None:
         """Build now what is otherwise built on first use (name search, explanations): call it
@@ -202,9 +203,8 @@ class Bundle:
         profile = self._profile(query)
         known = np.union1d(profile.indices, self._hidden)
         if query.exclude:
-            excluded = self._columns_of(self.resolve_artists(list(query.exclude)))
-            known = np.union1d(known, excluded)
-        allowed = self._allowed_columns(query.tags, query.popularity_penalty)
+            known = np.union1d(known, self._excluded(query))
+        allowed = self._filters.allowed(query.tags, query.popularity_penalty)
         columns, final, origin = self._ranked(recommender, profile, query.k, known, allowed)
         result = self._result(columns, final, reasons_from=profile.indices, because=origin)
         if left_out is not None:
@@ -230,6 +230,36 @@ class Bundle:
         lists = [top_columns(row, k, known, allowed)[0] for row in scores]
         columns, origin = interleave(lists, k)
         return columns, scores[origin, columns], [groups[i] for i in origin]
+
+    def why_not(
+        self, model: str, artist: object, query: RecQuery | None = None, **fields: Any
+    ) -> WhyNot:
+        """Where ``artist`` ranks for a request (a RecQuery, or ``recommend``'s keywords) and the
+        true reason it is not higher; see ``recommenders.why_not`` for each reason. Bad input
+        (an unknown pick, a bad k) raises as ``recommend`` does; an unknown ``artist`` is an
+        answer (reason "unknown", with suggestions)."""
+        recommender = self.model(model)
+        if query is None:
+            if is_history(fields.get("liked")):  # matched as recommend matches it
+                fields["liked"], _found = self._history_liked(fields["liked"])
+            query = RecQuery.of(**fields)
+        profile = self._profile(query)
+        groups = self._interests.get().groups(profile.indices, profile.data)
+        rows = profile if len(groups) == 1 else split_profile(profile, groups)
+        scored = Scored(
+            model, query, profile, groups, recommender.score(rows), self._excluded(query)
+        )
+        return explain_absence(self._serving, scored, artist)
+
+    @cached_property
+    def _serving(self) -> Serving:
+        explainer = self._explainer.get()
+        return Serving(self._names, self.catalog, self._filters, explainer, self._hidden)
+
+    def _excluded(self, query: RecQuery) -> np.ndarray:
+        """Columns of the artists the request excludes ("not for me")."""
+        ids = self.resolve_artists(list(query.exclude)) if query.exclude else []
+        return self._columns_of(ids)
 
     def _history_liked(self, history: pd.DataFrame) -> tuple[pd.DataFrame, HistoryMatch]:
         """A listening history given as ``liked``: matched like ``match_history``, what the
@@ -268,8 +298,7 @@ class Bundle:
 
     def known_labels(self, min_artists: int = 5) -> list[str]:
         """Tags/genres carried by at least ``min_artists`` artists, most common first."""
-        sizes = {label: len(cols) for label, cols in self._label_index.items()}
-        return sorted((t for t, n in sizes.items() if n >= min_artists), key=lambda t: -sizes[t])
+        return self._filters.known_labels(min_artists)
 
     # -- how it works ----------------------------------------------------------------------------
     def cluster_table(self, top_n: int = 8) -> pd.DataFrame:
@@ -311,39 +340,7 @@ class Bundle:
 
     def listener_range(self, popularity_penalty: float) -> tuple[int, int] | None:
         """(fewest, most) listeners allowed at a popularity setting; None = no limit."""
-        return listener_range(check_penalty(popularity_penalty), int(self._listeners.max()))
-
-    def _allowed_columns(self, tags: tuple[str, ...], penalty: float) -> np.ndarray | None:
-        """Columns that pass the tag filter and the popularity control (None = all)."""
-        allowed = self._filter_columns(tags)
-        limits = self.listener_range(penalty)
-        if limits is None:
-            return allowed
-        low, high = limits
-        in_range = np.flatnonzero((self._listeners >= low) & (self._listeners <= high))
-        return in_range if allowed is None else np.intersect1d(allowed, in_range)
-
-    def _filter_columns(self, tags: tuple[str, ...]) -> np.ndarray | None:
-        """Columns of artists carrying any of ``tags`` (Last.fm tag or Spotify genre)."""
-        if not tags:
-            return None
-        found = [self._label_index[t] for t in tags if t in self._label_index]
-        if not found:
-            shown = ", ".join(repr(t if len(t) <= 40 else t[:39] + "…") for t in tags[:5])
-            raise RecommenderInputError(
-                f"No artist has the tag or genre {shown}{', …' if len(tags) > 5 else ''}. Try a "
-                "common one such as 'rock', 'electronic', 'hip-hop' or 'indie'."
-            )
-        return np.unique(np.concatenate(found))
-
-    @cached_property
-    def _label_index(self) -> dict[str, np.ndarray]:
-        """label → sorted catalog columns carrying it (built once, on first filter)."""
-        index: dict[str, list[int]] = {}
-        for column, labels in enumerate(genre_and_tag_labels(self.catalog)):
-            for label in labels:
-                index.setdefault(label, []).append(column)
-        return {label: np.asarray(cols, dtype=np.int64) for label, cols in index.items()}
+        return self._filters.listener_range(check_penalty(popularity_penalty))
 
     @cached_property
     def _cluster_summary(self) -> pd.DataFrame:

@@ -25,7 +25,7 @@ EXPECTED_APIS = {
     "/picker_search",
     "/explore_search",
 }
-TOOLS = {"/recommend_artists", "/similar_artists", "/artist_info", "/search_artists"}
+TOOLS = {"/recommend_artists", "/similar_artists", "/artist_info", "/search_artists", "/why_not"}
 
 
 @pytest.fixture(scope="module")

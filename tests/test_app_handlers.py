@@ -334,10 +334,11 @@ def test_discover_recommend_sends_picks_likes_and_exclusions() -> None:
     bundle = StubBundle()
     state = session.remember_shown(session.new_session(), result_rows(["X", "Y", "Z"], 7))
     state = session.apply_action(session.apply_action(state, "like", 7), "exclude", 8)
-    updated, results = discover.recommend(bundle, state, ["A"], "softmax", 5, None, 0.0)
+    updated, results, unknown = discover.recommend(bundle, state, ["A"], "softmax", 5, None, 0.0)
     query = bundle.calls[-1]["query"]
     assert query.liked == ("A", 7) and query.exclude == (8,)
     assert updated["shown"] == dict(zip(results["artist_id"], results["name"], strict=True))
+    assert unknown == [] and session.taste_picks(updated) == ["A"]
     with pytest.raises(RecommenderInputError):
         discover.recommend(bundle, session.new_session(), [], "softmax", 5, None, 0.0)
 

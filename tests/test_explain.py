@@ -211,12 +211,12 @@ def test_a_thumbs_up_artist_becomes_a_reason_through_the_discover_flow(
     from ui import discover, session
 
     picks = ["Radiohead", "Portishead"]
-    state, shown = discover.recommend(
+    state, shown, _unknown = discover.recommend(
         fast_bundle, session.new_session(), picks, fast_bundle.default_model, 10, None, 0.0
     )
     air = int(shown.loc[shown["name"] == "Air", "artist_id"].iloc[0])  # Air is on a card
     state = session.apply_action(state, "like", air)  # its 👍 button
-    state, results = discover.recommend(
+    state, results, _unknown = discover.recommend(
         fast_bundle, state, picks, fast_bundle.default_model, 10, None, 0.0
     )
     assert "Air" not in results["name"].tolist()

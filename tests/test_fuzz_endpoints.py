@@ -1,7 +1,7 @@
 """Every public endpoint of the running app (`python app.py`, one process), fed generated input:
 valid values mixed with wrong types, None, empty and huge values, Unicode (right-to-left, emoji,
 NUL), nested lists and dicts, numbers as text, NaN and infinities. Through REST
-(/gradio_api/call/<api>, no session), gradio_client, MCP (the four tools) and the page's own
+(/gradio_api/call/<api>, no session), gradio_client, MCP (the five tools) and the page's own
 route for its events off the queue (/gradio_api/run/predict).
 
 Every call must be accepted, or refused with a message that says what is accepted; never a
@@ -27,18 +27,19 @@ from tests.app_server import SEED_PICKS, running_app
 pytestmark = pytest.mark.slow
 
 PICKS, USER = "Artists I pick", "An existing Last.fm user"
-# A valid call of every named endpoint (the UI's and the four tools), in the API's order.
+# A valid call of every named endpoint (the UI's and the five tools), in the API's order.
 VALID: dict[str, list[Any]] = {
     "picker_search": [SEED_PICKS, "radiohed"],
     "history_upload": [None],  # no file: refused with a message (a real upload: test_privacy)
     "recommend": [SEED_PICKS, "fusion", 10, [], 0.0],
+    "discover_why_not": ["Pink Floyd", SEED_PICKS, "fusion", 10, [], 0.0],
     "fix_pick": [["Radiohed"]],
     "compare_search": [[], "muse"],
     "compare": [PICKS, SEED_PICKS, None, 10, [], 0.0],
     "clustering_search": [[], "bjork"],
     "clustering_recommend": [USER, [], "2", 10, [], 0.0],
     "svd_search": [[], "acdc"],
-    "svd_map": [],
+    "svd_map": [10, [], 0.0],
     "svd_recommend": [PICKS, SEED_PICKS, None, 5, ["rock"], 0.5],
     "softmax_search": [[], "sigur ros"],
     "softmax_recommend": [SEED_PICKS, 10, [], 0.0],
@@ -49,16 +50,18 @@ VALID: dict[str, list[Any]] = {
     "similar_artists": ["Radiohead", 10, ""],
     "artist_info": ["Björk"],
     "search_artists": ["bjork", 10],
+    "why_not": ["Pink Floyd", SEED_PICKS, [120, 40], 10, None, ""],
 }
-TOOLS = ("recommend_artists", "similar_artists", "artist_info", "search_artists")
+TOOLS = ("recommend_artists", "similar_artists", "artist_info", "search_artists", "why_not")
 TOOL_PARAMETERS = {
     "recommend_artists": ["liked", "play_counts", "k", "tags", "model"],
     "similar_artists": ["artist", "k", "model"],
     "artist_info": ["artist"],
     "search_artists": ["query", "limit"],
+    "why_not": ["artist", "liked", "play_counts", "k", "tags", "model"],
 }
 # Events off the queue that the page sends to /gradio_api/run/predict: a failure there is a 500.
-PAGE_EVENTS = ("picker_search", "fix_pick", "svd_search", "svd_map", "explore_search")
+PAGE_EVENTS = ("picker_search", "fix_pick", "svd_search", "explore_search")
 EXAMPLES = {"rest": 4, "gradio_client": 3, "mcp": 8, "page": 5}
 # Beside the generated calls, every parameter of every endpoint gets one value of each kind (the
 # others valid), over REST: a kind hypothesis happens not to draw for a parameter is still tried.

@@ -1,6 +1,6 @@
 """The MCP tools (ui/mcp_tools.py): the functions on the fast bundle, their Gradio schemas, and a
 round trip through the `mcp` client library against the real `python app.py` serving the fast
-bundle: the tools listed, all four called, and a tool error."""
+bundle: the tools listed, all five called, and a tool error."""
 
 from __future__ import annotations
 
@@ -24,12 +24,14 @@ SCHEMA_PARAMETERS = {
     "similar_artists": ["artist", "k", "model"],
     "artist_info": ["artist"],
     "search_artists": ["query", "limit"],
+    "why_not": ["artist", "liked", "play_counts", "k", "tags", "model"],
 }
 REQUIRED = {
     "recommend_artists": ["liked"],
     "similar_artists": ["artist"],
     "artist_info": ["artist"],
     "search_artists": ["query"],
+    "why_not": ["artist", "liked"],
 }
 
 
@@ -108,7 +110,24 @@ def test_similar_artists_search_and_info_are_plain_values(tools, fast_bundle) ->
     assert isinstance(info["tags"], list) and isinstance(info["spotify_genres"], list)
 
 
+@pytest.mark.slow
+def test_why_not_says_where_the_artist_ranks_and_why(tools, fast_bundle) -> None:
+    answer = tools["why_not"]("Pink Floyd", SEED_PICKS, k=5)
+    model = fast_bundle.default_model
+    assert answer == fast_bundle.why_not(model, "Pink Floyd", liked=SEED_PICKS, k=5).as_dict()
+    assert answer["reason"] not in ("unknown", "recommended") and answer["message"]
+    weighted = tools["why_not"]("Pink Floyd", SEED_PICKS, [300, 5], k=5)
+    listed = tools["recommend_artists"](SEED_PICKS, [300, 5], k=weighted["rank"])
+    assert listed[-1]["name"] == "Pink Floyd"  # the same request as recommend_artists
+    typo = tools["why_not"]("Pink Floid", SEED_PICKS)
+    assert typo["reason"] == "unknown" and "Pink Floyd" in typo["suggestions"]
+    assert tools["why_not"]("Pink Floyd", SEED_PICKS, tags=["jazz"])["reason"] == "tag_filter"
+
+
 BAD_CALLS = [
+    ("why_not", ("", SEED_PICKS), {}, "artist must be a name"),
+    ("why_not", ("Muse", []), {}, "No artists given"),
+    ("why_not", ("Muse", ["Radiohead"]), {"k": 101}, "k must be a whole number"),
     ("artist_info", ("Zzqxv Nonexistent",), {}, "Unknown artist"),
     ("recommend_artists", (["Radiohead"], [1, 2]), {}, "one play count per liked artist"),
     ("recommend_artists", (["Radiohead"], [0]), {}, "Play counts must be positive"),
@@ -194,7 +213,7 @@ def text_of(result: Any) -> str:
 
 
 @pytest.mark.slow
-def test_mcp_client_lists_exactly_the_four_documented_tools(mcp_url: str) -> None:
+def test_mcp_client_lists_exactly_the_five_documented_tools(mcp_url: str) -> None:
     listed = in_session(mcp_url, lambda s: s.list_tools()).tools
     assert {t.name for t in listed} == set(mcp_tools.TOOL_NAMES)  # the UI event is not a tool
     for tool in listed:
@@ -229,6 +248,7 @@ def test_mcp_client_calls_every_tool_and_gets_what_the_bundle_gives(mcp_url: str
         "similar_artists": {"artist": "Radiohead", "k": 4},
         "artist_info": {"artist": "bjork"},
         "search_artists": {"query": "bjork", "limit": 5},
+        "why_not": {"artist": "Pink Floyd", "liked": SEED_PICKS, "k": 5},
     }
     assert set(calls) == set(mcp_tools.TOOL_NAMES)
 
@@ -247,6 +267,8 @@ def test_mcp_client_calls_every_tool_and_gets_what_the_bundle_gives(mcp_url: str
     assert len(ast.literal_eval(text_of(answers["similar_artists"]))) == 4
     assert ast.literal_eval(text_of(answers["artist_info"]))["name"] == "Björk"
     assert ast.literal_eval(text_of(answers["search_artists"]))[0] == "Björk"
+    why = ast.literal_eval(text_of(answers["why_not"]))
+    assert why["artist"] == "Pink Floyd" and why["rank"] > 5 and why["message"]
 
 
 @pytest.mark.slow

@@ -9,9 +9,11 @@ import gradio as gr
 import pandas as pd
 
 from recommenders.bundle import Bundle
-from ui import cards, errors, export, inputs
+from recommenders.query import RecQuery
+from ui import cards, errors, export, inputs, taste
 
 MODEL = "clustering"
+TAB = "clustering"
 TOP_ARTISTS = 8
 TOP_TAGS = 5
 
@@ -49,8 +51,9 @@ def choice_text(choice: dict[str, Any], n_users: int) -> str:
     return text + f"k = {chosen} ({choice.get('rule', 'fixed')}); the charts show the search."
 
 
-def build(bundle: Bundle) -> None:
-    """The tab's layout and events (inside a gr.Blocks / gr.Tab context)."""
+def build(bundle: Bundle, state: gr.State | None = None, tabs: list[gr.Tab] = ()) -> None:
+    """The tab's layout and events (inside a gr.Blocks / gr.Tab context); with the visit's
+    ``state``, selecting one of ``tabs`` opens it with the visit's taste (ui.taste.follow)."""
     if MODEL not in bundle.model_names:
         gr.HTML(cards.notice("The clustering model is not in this bundle."))
         return
@@ -96,7 +99,7 @@ def build(bundle: Bundle) -> None:
     source, picker, user = inputs.source_inputs(bundle, "clustering")
     events = inputs.example_chips(picker, inputs.EXAMPLE_PICKS[1:3], source)
     events += inputs.user_chips(source, picker, user, bundle)
-    status = gr.HTML(elem_classes="status-box")
+    status = gr.HTML(js_on_load=errors.FIX_JS, elem_classes="status-box")
     go = gr.Button("Assign and recommend", variant="primary")
     with gr.Accordion("Options", open=False):
         k, tags, penalty = inputs.controls(bundle)
@@ -107,7 +110,11 @@ def build(bundle: Bundle) -> None:
     result_cards = gr.HTML(elem_classes="cards-box")
     download = gr.DownloadButton("Download CSV", visible=False, size="sm")
 
-    @errors.guarded(gr.update(visible=False), "", gr.update(visible=False))
+    with_state = [state] if state is not None else []
+
+    @errors.guarded(
+        gr.update(visible=False), "", gr.update(visible=False), *[gr.skip()] * len(with_state)
+    )
     def on_recommend(
         source: str,
         picks: list[str] | None,
@@ -115,26 +122,42 @@ def build(bundle: Bundle) -> None:
         k: float,
         tags: list[str] | None,
         penalty: float,
+        visit: dict[str, Any] | None = None,
     ) -> tuple[Any, ...]:
-        query = inputs.visit_query(source, picks, user_id, k, tags, penalty)
-        clusters = bundle.cluster_assignment(query).drop(columns="top_artist_ids")
-        results = bundle.recommend(MODEL, query)
+        def work(query: RecQuery) -> tuple[pd.DataFrame, pd.DataFrame]:
+            return bundle.cluster_assignment(query), bundle.recommend(MODEL, query)
+
+        (clusters, results), used, unknown = taste.forgiving(
+            bundle, work, source, picks, user_id, k, tags, penalty, visit
+        )
+        note = taste.feedback_note(visit) if source == inputs.SOURCE_PICKS else ""
+        clusters = clusters.drop(columns="top_artist_ids")
         return (
-            errors.short_notice(results, k),
+            taste.unknown_html(unknown) + note + errors.short_notice(results, k),
             gr.update(
                 value=clusters.rename(columns={"listeners": "listeners in cluster"}), visible=True
             ),
             cards.cards_html(results),
             gr.update(value=export.export_csv(results, "clustering_recommendations"), visible=True),
+            *([taste.remember(visit, TAB, source, used)] if with_state else []),
         )
 
+    outputs = [status, assigned, result_cards, download, *with_state]
     run = {
         "fn": on_recommend,
-        "inputs": [source, picker, user, k, tags, penalty],
-        "outputs": [status, assigned, result_cards, download],
+        "inputs": [source, picker, user, k, tags, penalty, *with_state],
+        "outputs": outputs,
         "concurrency_id": "recommend",
         "preprocess": False,  # the raw values, checked by inputs.visit_query (ui.checks)
     }
     go.click(**run, api_name="clustering_recommend")
     for event in events:
         event.then(**run, api_name="clustering_example", api_visibility="private")
+    taste.wire_fixes(status, picker, run, TAB)
+    if state is not None and tabs:
+        taste.follow(
+            bundle, tabs, TAB, state, picker, source, [k, tags, penalty], outputs,
+            lambda picks, visit, *values: on_recommend(
+                inputs.SOURCE_PICKS, picks, None, *values, visit
+            ),
+        )  # fmt: skip

@@ -10,7 +10,7 @@ import pandas as pd
 
 from recommenders.bundle import Bundle
 from recommenders.query import RecQuery
-from ui import cards, errors, export, inputs
+from ui import cards, errors, export, inputs, taste
 
 RANKING_METRICS = {"precision": "P", "recall": "R", "ndcg": "NDCG", "map": "MAP"}
 OTHER_METRICS = {
@@ -20,6 +20,7 @@ OTHER_METRICS = {
     "fit_seconds": "fit time (s)",
 }
 QUALITY = ("precision", "recall", "ndcg")
+TAB = "compare"
 
 
 def metric_labels(k: int) -> dict[str, str]:
@@ -96,8 +97,9 @@ def combined_csv(lists: dict[str, pd.DataFrame]) -> str:
     return export.export_csv(table, "compare_recommendations")
 
 
-def build(bundle: Bundle, state: gr.State | None = None) -> None:
-    """The tab's layout and events (inside a gr.Blocks / gr.Tab context)."""
+def build(bundle: Bundle, state: gr.State | None = None, tabs: list[gr.Tab] = ()) -> None:
+    """The tab's layout and events (inside a gr.Blocks / gr.Tab context); with the visit's
+    ``state``, selecting one of ``tabs`` opens it with the visit's taste (ui.taste.follow)."""
     gr.Markdown(
         "The same listener through every model. **Popularity** recommends what everyone "
         "listens to; **clustering** what listeners like you (your cluster) play; **SVD** "
@@ -108,7 +110,7 @@ def build(bundle: Bundle, state: gr.State | None = None) -> None:
     source, picker, user = inputs.source_inputs(bundle, "compare")
     events = inputs.example_chips(picker, inputs.EXAMPLE_PICKS, source)
     events += inputs.user_chips(source, picker, user, bundle)
-    status = gr.HTML(elem_classes="status-box")
+    status = gr.HTML(js_on_load=errors.FIX_JS, elem_classes="status-box")
     go = gr.Button("Compare all models", variant="primary")
     with gr.Accordion("Options", open=False):
         k, tags, penalty = inputs.controls(bundle)
@@ -158,7 +160,7 @@ def build(bundle: Bundle, state: gr.State | None = None) -> None:
 
     hidden = gr.update(visible=False)
 
-    @errors.guarded(hidden, hidden, hidden)
+    @errors.guarded(hidden, hidden, hidden, *([gr.skip()] if state else []))
     def on_compare(
         source: str,
         picks: list[str] | None,
@@ -168,22 +170,34 @@ def build(bundle: Bundle, state: gr.State | None = None) -> None:
         penalty: float,
         visit: dict[str, Any] | None = None,
     ) -> tuple[Any, ...]:
-        query = inputs.visit_query(source, picks, user_id, k, tags, penalty, visit)
-        results = compare(bundle, query)
+        results, used, unknown = taste.forgiving(
+            bundle, lambda q: compare(bundle, q), source, picks, user_id, k, tags, penalty, visit
+        )
+        note = taste.feedback_note(visit) if source == inputs.SOURCE_PICKS else ""
         return (
-            "",
+            taste.unknown_html(unknown) + note,
             gr.update(value=side_by_side(results), visible=True),
             gr.update(value=jaccard(results), visible=True),
             gr.update(value=combined_csv(results), visible=True),
+            *([taste.remember(visit, TAB, source, used)] if state else []),
         )
 
+    outputs = [status, lists, overlap, download, *([state] if state else [])]
     run = {
         "fn": on_compare,
         "inputs": [source, picker, user, k, tags, penalty, *([state] if state else [])],
-        "outputs": [status, lists, overlap, download],
+        "outputs": outputs,
         "concurrency_id": "recommend",
         "preprocess": False,  # the raw values, checked by inputs.visit_query (ui.checks)
     }
     go.click(**run, api_name="compare")
     for event in events:
         event.then(**run, api_name="compare_example", api_visibility="private")
+    taste.wire_fixes(status, picker, run, TAB)
+    if state is not None and tabs:
+        taste.follow(
+            bundle, tabs, TAB, state, picker, source, [k, tags, penalty], outputs,
+            lambda picks, visit, *values: on_compare(
+                inputs.SOURCE_PICKS, picks, None, *values, visit
+            ),
+        )  # fmt: skip

@@ -14,7 +14,18 @@ import gradio as gr
 import pandas as pd
 
 from recommenders.bundle import Bundle
-from ui import cards, checks, errors, export, history_panel, inputs, privacy, session
+from ui import (
+    cards,
+    checks,
+    errors,
+    export,
+    history_panel,
+    inputs,
+    privacy,
+    session,
+    taste,
+    why_not_panel,
+)
 
 INTRO = (
     "**Find artists you'll like.** Type a few artists you enjoy (or click an example) and get "
@@ -49,6 +60,9 @@ def runs_inline(picks: object, current: object) -> bool:
     )
 
 
+TAB = "discover"
+
+
 def model_label(bundle: Bundle, model: str) -> str:
     return f"{model} (default)" if model == bundle.default_model else model
 
@@ -61,25 +75,43 @@ def recommend(
     k: float,
     tags: list[str] | None,
     penalty: float,
-) -> tuple[dict[str, Any], pd.DataFrame]:
+) -> tuple[dict[str, Any], pd.DataFrame, taste.Unknown]:
     """Recommend for the picks plus the visit's 👍 artists, never the "not for me" ones (the
-    controls' raw values, checked by ui.checks: the events skip Gradio's preprocessing)."""
+    controls' raw values, checked by ui.checks: the events skip Gradio's preprocessing). Picks
+    the catalog lacks are left out and returned with their suggestions (ui.taste.forgiving);
+    the picks used become the visit's taste."""
     model = checks.one_of(model, bundle.model_names, "'Recommended by'")
-    query = inputs.visit_query(inputs.SOURCE_PICKS, picks, None, k, tags, penalty, state)
-    results = bundle.recommend(model, query)
-    return session.remember_shown(state, results), results
+    results, used, unknown = taste.forgiving(
+        bundle,
+        lambda query: bundle.recommend(model, query),
+        inputs.SOURCE_PICKS,
+        picks,
+        None,
+        k,
+        tags,
+        penalty,
+        state,
+    )
+    updated = taste.remember(state, TAB, inputs.SOURCE_PICKS, used)
+    return session.remember_shown(updated, results), results, unknown
 
 
 def outputs_for(
-    bundle: Bundle, state: dict[str, Any], results: pd.DataFrame, model: str, k: float
+    bundle: Bundle,
+    state: dict[str, Any],
+    results: pd.DataFrame,
+    model: str,
+    k: float,
+    unknown: taste.Unknown = (),
 ) -> tuple[Any, ...]:
     """(status, cards, session, feedback list, download) for a successful request.
 
     Plain values only, sent as they are (the events run with postprocess=False): a gr.update or
     gr.skip() makes Gradio build a new component and its config, and each postprocessed output
     costs a trip to a worker thread; together more than the recommendation itself. The download
-    button is shown by CSS (ui.style) only while the cards box holds cards."""
-    note = errors.short_notice(results, k)
+    button is shown by CSS (ui.style) only while the cards box holds cards. ``unknown``: picks
+    left out, shown with their "did you mean" above the cards."""
+    note = taste.unknown_html(list(unknown)) + errors.short_notice(results, k)
     if model != bundle.default_model:
         note += errors.info_html(f"Showing the {model} model's picks.")
     rows = cards.records(results)  # once for the cards and the CSV
@@ -96,8 +128,9 @@ def outputs_for(
 BLANK = ("", gr.skip(), gr.skip(), gr.skip())
 
 
-def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
-    """The tab's layout and events; returns the visit's session state and the picker."""
+def build(bundle: Bundle, tab: gr.Tab | None = None) -> tuple[gr.State, gr.Dropdown]:
+    """The tab's layout and events; returns the visit's session state and the picker. Selecting
+    ``tab`` brings it up to the visit's taste when another tab changed it (ui.taste.follow)."""
     gr.Markdown(INTRO, elem_classes="intro")
     # Deleted by Gradio STATE_TTL seconds after the last action that changed it (ui/privacy.py).
     state = gr.State(
@@ -123,6 +156,7 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
     feedback = gr.HTML(js_on_load=ACTION_JS, elem_classes="feedback-box")
     result_cards = gr.HTML(js_on_load=ACTION_JS, elem_classes="cards-box")
     download = gr.DownloadButton("Download CSV", size="sm", elem_id="discover-csv")
+    why_not_panel.build(bundle, [picker, model, k, tags, penalty, state])
     outputs = [status, result_cards, state, feedback, download]
     controls = [picker, model, k, tags, penalty]
 
@@ -139,8 +173,8 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
         """The outputs for the controls (after a card or list button's ``action``)."""
         if action is not None:
             current = session.apply_action(current, action["action"], action["artist"])
-        updated, results = recommend(bundle, current, picks, model, k, tags, penalty)
-        return outputs_for(bundle, updated, results, model, k)
+        updated, results, unknown = recommend(bundle, current, picks, model, k, tags, penalty)
+        return outputs_for(bundle, updated, results, model, k, unknown)
 
     async def answer(*args: Any) -> tuple[Any, ...]:
         if runs_inline(args[0], args[5]):
@@ -166,7 +200,7 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
         current: dict[str, Any],
         evt: gr.EventData,
     ) -> tuple[Any, ...]:
-        action = event_fields(evt, "action", "artist")
+        action = taste.event_fields(evt, "action", "artist")
         return await answer(picks, model, k, tags, penalty, current, action)
 
     # Gradio reads a handler's type hints on every call, to find its gr.EventData parameter;
@@ -198,30 +232,13 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
         show_progress="hidden",
     )
     status.click(
-        fix_pick, [picker], [picker], api_name="fix_pick", queue=False, show_progress="hidden"
-    ).then(**run, api_name="recommend_fixed", **hidden)
+        taste.fix_pick, [picker], [picker], api_name="fix_pick", queue=False,
+        show_progress="hidden",
+    ).then(**run, api_name="recommend_fixed", **hidden)  # fmt: skip
+    if tab is not None:
+        taste.follow(
+            bundle, [tab], TAB, state, picker, None, [model, k, tags, penalty], outputs,
+            lambda picks, current, *values: respond(picks, *values, current),
+            postprocess=False,
+        )  # fmt: skip
     return state, picker
-
-
-def fix_pick(picks: list[str] | None, evt: gr.EventData) -> list[str]:
-    """A "did you mean" click: the suggestion replaces the unknown name (never fails)."""
-    data = event_fields(evt, "bad", "good")
-    good = data["good"]
-    if not isinstance(good, str) or not good:
-        return [p for p in (picks or []) if isinstance(p, str)] if isinstance(picks, list) else []
-    bad = data["bad"] if isinstance(data["bad"], str) else None
-    return errors.replace_pick(picks if isinstance(picks, list) else [], bad, good)
-
-
-def event_fields(evt: gr.EventData, *names: str) -> dict[str, Any]:
-    """The fields a gr.HTML's ``trigger('click', {...})`` sent, read as Gradio documents it:
-    attribute access on gr.EventData (gr.HTML's own example reads ``evt.option``). A field that
-    was not sent is None; so is every field of an event sent without data, where Gradio's
-    lookup raises TypeError instead of AttributeError."""
-    fields = {}
-    for name in names:
-        try:
-            fields[name] = getattr(evt, name)
-        except (AttributeError, TypeError):
-            fields[name] = None
-    return fields

@@ -28,7 +28,7 @@ from recommenders.bundle import RESULT_COLUMNS, Bundle
 from recommenders.errors import RecommenderInputError
 from ui import checks
 
-TOOL_NAMES = ("recommend_artists", "similar_artists", "artist_info", "search_artists")
+TOOL_NAMES = ("recommend_artists", "similar_artists", "artist_info", "search_artists", "why_not")
 MAX_SEARCH = 50
 RESULT_FIELDS = tuple(c for c in RESULT_COLUMNS if c != "image_url")
 INFO_FIELDS = (
@@ -67,7 +67,7 @@ def tool_errors(fn: Callable[..., T]) -> Callable[..., T]:
 
 
 def tools(bundle: Bundle) -> dict[str, Callable[..., Any]]:
-    """The four tool functions over ``bundle``, by name; they raise RecommenderInputError."""
+    """The five tool functions over ``bundle``, by name; they raise RecommenderInputError."""
     models = ", ".join(bundle.model_names)
 
     def recommend_artists(
@@ -89,12 +89,8 @@ def tools(bundle: Bundle) -> dict[str, Callable[..., Any]]:
         Returns:
             Ranked artists (never the liked ones): name, score, explanation, tags, links.
         """
-        liked = _names(liked, "liked", "['Radiohead', 'Muse']")
-        weights = _checked_counts(liked, play_counts)
-        picks: object = liked if weights is None else _summed(liked, weights)
-        tags = _names(tags, "tags", "['rock', 'indie']")
-        table = bundle.recommend(_model(model), liked=picks, k=_whole(k, "k", 1, 100), tags=tags)
-        return _records(table)
+        request = _request(liked, play_counts, k, tags)
+        return _records(bundle.recommend(_model(model), **request))
 
     def similar_artists(artist: str, k: int = 10, model: str = "") -> list[dict[str, Any]]:
         """Artists most similar to one artist, by a recommender's notion of similarity.
@@ -141,6 +137,31 @@ def tools(bundle: Bundle) -> dict[str, Callable[..., Any]]:
         query = _name(query, "query", "part of an artist name, e.g. 'bjork'")
         return bundle.search_artists(query, limit=_whole(limit, "limit", 1, MAX_SEARCH))
 
+    def why_not(
+        artist: str,
+        liked: list[str],
+        play_counts: list[int] | None = None,
+        k: int = 10,
+        tags: list[str] | None = None,
+        model: str = "",
+    ) -> dict[str, Any]:
+        """Why an artist is not among the recommendations for some liked artists: where it ranks.
+
+        Args:
+            artist: The artist the listener expected, e.g. "Pink Floyd"; a typo gets suggestions.
+            liked: Artist names the listener likes, as for recommend_artists.
+            play_counts: Optional, one positive play count per liked artist, in the same order.
+            k: How many artists the list holds, 1 to 100.
+            tags: Optional, keep only artists with one of these Last.fm tags or Spotify genres.
+            model: Recommender to use: MODELS. Empty means DEFAULT.
+
+        Returns:
+            reason (e.g. few_shared_listeners, tag_filter, unknown), message, rank, the numbers.
+        """
+        artist = _name(artist, "artist")
+        request = _request(liked, play_counts, k, tags)
+        return bundle.why_not(_model(model), artist, **request).as_dict()
+
     def _model(model: object) -> str:
         if model is None or model == "":
             return bundle.default_model
@@ -150,7 +171,7 @@ def tools(bundle: Bundle) -> dict[str, Callable[..., Any]]:
             )
         return model
 
-    found = [recommend_artists, similar_artists, artist_info, search_artists]
+    found = [recommend_artists, similar_artists, artist_info, search_artists, why_not]
     for fn in found:
         fn.__doc__ = (
             (fn.__doc__ or "").replace("MODELS", models).replace("DEFAULT", bundle.default_model)
@@ -188,6 +209,15 @@ def mcp_enabled(no_mcp: bool = False, environ: Mapping[str, str] = os.environ) -
     which the app reads with the opposite default: on)."""
     setting = environ.get("GRADIO_MCP_SERVER", "true").strip().casefold()
     return not no_mcp and setting not in ("false", "0", "no", "off")
+
+
+def _request(liked: object, play_counts: object, k: object, tags: object) -> dict[str, Any]:
+    """``recommend``'s keywords for the tools' liked, play_counts, k and tags (checked)."""
+    names = _names(liked, "liked", "['Radiohead', 'Muse']")
+    weights = _checked_counts(names, play_counts)
+    picks: object = names if weights is None else _summed(names, weights)
+    tags = _names(tags, "tags", "['rock', 'indie']")
+    return {"liked": picks, "k": _whole(k, "k", 1, 100), "tags": tags}
 
 
 def _names(value: object, what: str, example: str) -> list[str] | None:

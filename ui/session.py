@@ -1,9 +1,11 @@
-"""The visitor's feedback for this visit: artists liked with 👍 and artists marked "not for me",
-and the play counts of an uploaded listening history (kept only in memory, for this visit).
+"""The visitor's taste for this visit: the last picks recommended from, artists liked with 👍 and
+artists marked "not for me", and the play counts of an uploaded listening history (kept only in
+memory, for this visit).
 
-A plain dict in a gr.State shared by every tab, so feedback survives new Recommend presses and
+A plain dict in a gr.State shared by every tab, so the taste survives new Recommend presses and
 tab changes. Artists are kept as {artist id: name}: the query gets ids (exact, no re-matching),
-the page shows names.
+the page shows names. ``taste`` counts the taste's changes and ``showing`` records, per tab, the
+count it shows, so a tab opened behind the taste catches up (ui.taste.follow).
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ import pandas as pd
 
 
 def new_session() -> dict[str, Any]:
-    return {"like": {}, "exclude": {}, "shown": {}, "history": {}}
+    return {
+        "like": {}, "exclude": {}, "shown": {}, "history": {}, "picks": [], "taste": 0,
+        "showing": {},
+    }  # fmt: skip
 
 
 def forget(session: object) -> None:
@@ -24,9 +29,38 @@ def forget(session: object) -> None:
     reference to it still holds the visitor's artists."""
     if isinstance(session, dict):
         for part in session.values():
-            if isinstance(part, dict):
+            if isinstance(part, (dict, list)):
                 part.clear()
         session.clear()
+
+
+def with_picks(session: dict[str, Any], picks: list[str]) -> dict[str, Any]:
+    """A new session whose taste is ``picks`` (a new taste when they differ)."""
+    picks = [str(p) for p in picks]
+    if picks == session.get("picks", []):
+        return session
+    return {**session, "picks": picks, "taste": session.get("taste", 0) + 1}
+
+
+def taste_picks(session: dict[str, Any]) -> list[str]:
+    return list(session.get("picks") or [])
+
+
+def behind(session: object, tab: str) -> bool:
+    """Whether the visit has a taste (picks or 👍) that ``tab`` does not show yet."""
+    if not isinstance(session, dict) or not session.get("taste"):
+        return False
+    if not session.get("picks") and not session.get("like"):
+        return False
+    return (session.get("showing") or {}).get(tab) != session["taste"]
+
+
+def mark_showing(session: dict[str, Any], tab: str) -> dict[str, Any]:
+    """Record that ``tab`` shows the current taste. In place, on the one ``showing`` dict every
+    copy of the session shares: the tabs of "How it works" catch up in parallel events, and
+    each must keep the others' marks."""
+    session.setdefault("showing", {})[tab] = session.get("taste", 0)
+    return session
 
 
 def remember_shown(session: dict[str, Any], results: pd.DataFrame) -> dict[str, Any]:
@@ -53,13 +87,14 @@ def apply_action(session: dict[str, Any], action: str, artist_id: object) -> dic
         exclude[key] = name
     elif action != "undo":
         return session
-    return {**session, "like": like, "exclude": exclude}
+    return {**session, "like": like, "exclude": exclude, "taste": session.get("taste", 0) + 1}
 
 
 def with_history(session: dict[str, Any], plays: Mapping[str, int]) -> dict[str, Any]:
     """A new session whose picks are weighted by ``plays`` ({catalog name: plays}); replaces any
     earlier history, so a second upload never mixes two people's counts."""
-    return {**session, "history": {str(name): int(n) for name, n in plays.items()}}
+    history = {str(name): int(n) for name, n in plays.items()}
+    return {**session, "history": history, "taste": session.get("taste", 0) + 1}
 
 
 def history_plays(session: dict[str, Any]) -> dict[str, int]:

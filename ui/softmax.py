@@ -8,13 +8,15 @@ from typing import Any
 import gradio as gr
 
 from recommenders.bundle import Bundle
-from ui import cards, errors, export, inputs
+from ui import cards, errors, export, inputs, taste
 
 MODEL = "softmax"
+TAB = "softmax"
 
 
-def build(bundle: Bundle) -> None:
-    """The tab's layout and events (inside a gr.Blocks / gr.Tab context)."""
+def build(bundle: Bundle, state: gr.State | None = None, tabs: list[gr.Tab] = ()) -> None:
+    """The tab's layout and events (inside a gr.Blocks / gr.Tab context); with the visit's
+    ``state``, selecting one of ``tabs`` opens it with the visit's taste (ui.taste.follow)."""
     if MODEL not in bundle.model_names:
         gr.HTML(cards.notice("The softmax model is not in this bundle."))
         return
@@ -28,7 +30,7 @@ def build(bundle: Bundle) -> None:
         picker = inputs.searchable_picker(bundle, "softmax")
         go = gr.Button("Recommend", variant="primary", scale=0, min_width=130)
     example_events = inputs.example_chips(picker, inputs.EXAMPLE_PICKS)
-    status = gr.HTML(elem_classes="status-box")
+    status = gr.HTML(js_on_load=errors.FIX_JS, elem_classes="status-box")
     with gr.Accordion("Options", open=False):
         k, tags, penalty = inputs.controls(bundle)
     bars = gr.BarPlot(
@@ -44,26 +46,52 @@ def build(bundle: Bundle) -> None:
     result_cards = gr.HTML(elem_classes="cards-box")
     download = gr.DownloadButton("Download CSV", visible=False, size="sm")
 
-    @errors.guarded(gr.update(visible=False), "", gr.update(visible=False))
+    with_state = [state] if state is not None else []
+
+    @errors.guarded(
+        gr.update(visible=False), "", gr.update(visible=False), *[gr.skip()] * len(with_state)
+    )
     def on_recommend(
-        picks: list[str] | None, k: float, tags: list[str] | None, penalty: float
+        picks: list[str] | None,
+        k: float,
+        tags: list[str] | None,
+        penalty: float,
+        visit: dict[str, Any] | None = None,
     ) -> tuple[Any, ...]:
-        query = inputs.visit_query(inputs.SOURCE_PICKS, picks, None, k, tags, penalty)
-        results = bundle.recommend(MODEL, query)
+        results, used, unknown = taste.forgiving(
+            bundle,
+            lambda query: bundle.recommend(MODEL, query),
+            inputs.SOURCE_PICKS,
+            picks,
+            None,
+            k,
+            tags,
+            penalty,
+            visit,
+        )
+        note = taste.unknown_html(unknown) + taste.feedback_note(visit)
         return (
-            errors.short_notice(results, k),
+            note + errors.short_notice(results, k),
             gr.update(value=cards.score_frame(results), visible=not results.empty),
             cards.cards_html(results),
             gr.update(value=export.export_csv(results, "softmax_recommendations"), visible=True),
+            *([taste.remember(visit, TAB, inputs.SOURCE_PICKS, used)] if with_state else []),
         )
 
+    outputs = [status, bars, result_cards, download, *with_state]
     run = {
         "fn": on_recommend,
-        "inputs": [picker, k, tags, penalty],
-        "outputs": [status, bars, result_cards, download],
+        "inputs": [picker, k, tags, penalty, *with_state],
+        "outputs": outputs,
         "concurrency_id": "recommend",
         "preprocess": False,  # the raw values, checked by inputs.visit_query (ui.checks)
     }
     go.click(**run, api_name="softmax_recommend")
     for event in example_events:
         event.then(**run, api_name="softmax_example", api_visibility="private")
+    taste.wire_fixes(status, picker, run, TAB)
+    if state is not None and tabs:
+        taste.follow(
+            bundle, tabs, TAB, state, picker, None, [k, tags, penalty], outputs,
+            lambda picks, visit, *values: on_recommend(picks, *values, visit),
+        )  # fmt: skip

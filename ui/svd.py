@@ -19,9 +19,10 @@ from gradio.components.plot import AltairPlotData
 
 from recommenders.bundle import Bundle
 from recommenders.query import RecQuery
-from ui import cards, errors, export, inputs
+from ui import cards, errors, export, inputs, session, taste
 
 MODEL = "svd"
+TAB, MAP_DRAWN = "svd", "svd map"  # ui.session marks: the tab shows the taste; a map is drawn
 MAP_POINTS = 2000  # most listened artists drawn on the map, plus the highlighted ones
 YOURS, RECOMMENDED = "your artists", "recommended"
 PICKED, PICK_RING = "picked", "#e4572e"  # the clicked or tapped point (a Vega-Lite param)
@@ -149,8 +150,12 @@ def pick_layers(middle: float) -> list[dict[str, Any]]:
     return [{"transform": [picked], "mark": ring}, *names]
 
 
-def build(bundle: Bundle, tab: gr.Tab) -> None:
-    """The tab's layout and events; the map is drawn when the tab is first opened."""
+def build(
+    bundle: Bundle, tab: gr.Tab, state: gr.State | None = None, parent: gr.Tab | None = None
+) -> None:
+    """The tab's layout and events. Selecting ``tab`` (or its ``parent``, "How it works")
+    brings it up to the visit's taste in ``state`` (ui.taste.follow); without one, the tab's
+    first opening draws the example map."""
     if MODEL not in bundle.model_names:
         gr.HTML(cards.notice("The SVD model is not in this bundle."))
         return
@@ -162,7 +167,7 @@ def build(bundle: Bundle, tab: gr.Tab) -> None:
     source, picker, user = inputs.source_inputs(bundle, "svd")
     events = inputs.example_chips(picker, inputs.EXAMPLE_PICKS[:2], source)
     events += inputs.user_chips(source, picker, user, bundle)
-    status = gr.HTML(elem_classes="status-box")
+    status = gr.HTML(js_on_load=errors.FIX_JS, elem_classes="status-box")
     with gr.Row(elem_classes="stack-on-phone"):
         go = gr.Button("Recommend", variant="primary")
     with gr.Accordion("Options", open=False):
@@ -194,9 +199,12 @@ def build(bundle: Bundle, tab: gr.Tab) -> None:
         frame = base()
         return map_plot(example_map(bundle, frame), holder["colours"])
 
-    tab.select(first_map, None, artist_map, api_name="svd_map", queue=False)
+    with_state = [state] if state is not None else []
 
-    @errors.guarded(gr.update(visible=False), "", gr.update(visible=False), gr.skip())
+    @errors.guarded(
+        gr.update(visible=False), "", gr.update(visible=False), gr.skip(),
+        *[gr.skip()] * len(with_state),
+    )  # fmt: skip
     def on_recommend(
         source: str,
         picks: list[str] | None,
@@ -204,10 +212,16 @@ def build(bundle: Bundle, tab: gr.Tab) -> None:
         k: float,
         tags: list[str] | None,
         penalty: float,
+        visit: dict[str, Any] | None = None,
     ) -> tuple[Any, ...]:
-        query = inputs.visit_query(source, picks, user_id, k, tags, penalty)
-        known = bundle.listener_artists(query)
-        results = bundle.recommend(MODEL, query)
+        def work(query: RecQuery) -> tuple[pd.DataFrame, pd.DataFrame]:
+            return bundle.listener_artists(query), bundle.recommend(MODEL, query)
+
+        (known, results), used, unknown = taste.forgiving(
+            bundle, work, source, picks, user_id, k, tags, penalty, visit
+        )
+        note = taste.feedback_note(visit) if source == inputs.SOURCE_PICKS else ""
+        visit = taste.remember(visit, TAB, source, used)
         points = highlighted_map(
             base(), MAP_POINTS, known["artist_id"].to_numpy(), results["artist_id"].to_numpy()
         )
@@ -217,20 +231,44 @@ def build(bundle: Bundle, tab: gr.Tab) -> None:
             .assign(tags=known["tags"].map(lambda t: ", ".join(list(t)[:4])))
         )
         return (
-            errors.short_notice(results, k),
+            taste.unknown_html(unknown) + note + errors.short_notice(results, k),
             gr.update(value=table, visible=True),
             cards.cards_html(results),
             gr.update(value=export.export_csv(results, "svd_recommendations"), visible=True),
             map_plot(points, holder["colours"]),
+            *([session.mark_showing(visit, MAP_DRAWN)] if with_state else []),
         )
 
+    outputs = [status, history, result_cards, download, artist_map, *with_state]
     run = {
         "fn": on_recommend,
-        "inputs": [source, picker, user, k, tags, penalty],
-        "outputs": [status, history, result_cards, download, artist_map],
+        "inputs": [source, picker, user, k, tags, penalty, *with_state],
+        "outputs": outputs,
         "concurrency_id": "recommend",
         "preprocess": False,  # the raw values, checked by inputs.visit_query (ui.checks)
     }
     go.click(**run, api_name="svd_recommend")
     for event in events:
         event.then(**run, api_name="svd_example", api_visibility="private")
+    taste.wire_fixes(status, picker, run, TAB)
+    if state is None:
+        tab.select(first_map, None, artist_map, api_name="svd_map", queue=False)
+        return
+
+    def show(picks: list[str], visit: dict[str, Any], *values: Any) -> tuple[Any, ...]:
+        return on_recommend(inputs.SOURCE_PICKS, picks, None, *values, visit)
+
+    def example_once(visit: dict[str, Any], *_values: Any) -> Any:
+        """Without a taste to show: the example map, on the tab's first opening."""
+        if MAP_DRAWN in (visit.get("showing") or {}):
+            return gr.skip()
+        blank = [gr.skip()] * 6  # source, picker, status, listener's artists, cards, download
+        return (*blank, first_map(), session.mark_showing(visit, MAP_DRAWN))
+
+    controls = [k, tags, penalty]
+    taste.follow(
+        bundle, [tab], TAB, state, picker, source, controls, outputs, show, example_once,
+        api_name="svd_map", api_visibility="public",
+    )  # fmt: skip
+    if parent is not None:  # "How it works" opened on another of its tabs
+        taste.follow(bundle, [parent], TAB, state, picker, source, controls, outputs, show)
