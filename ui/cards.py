@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ui import listen
+
 TABLE_COLUMNS = ["rank", "name", "match", "explanation", "listeners", "tags", "spotify_genres"]
 DATASET_USERS = 1892  # listeners in hetrec2011-lastfm-2k: the denominator of "listeners"
 # Tile colours by the main tag's family (a tasteful gradient, not a colour per name).
@@ -40,7 +42,8 @@ def _is_missing(value: object) -> bool:
         return False
 
 
-def _safe_url(value: object) -> str | None:
+def safe_url(value: object) -> str | None:
+    """``value`` when it is an https address (what a picture or a link may point to)."""
     if _is_missing(value) or not isinstance(value, str):
         return None
     return value if value.startswith("https://") else None
@@ -107,16 +110,6 @@ def listeners_text(listeners: object) -> str:
     return f"{count:,} of {DATASET_USERS:,} listeners in 2011 ({share:.0f}%)"
 
 
-def spotify_link(row: Mapping[str, Any]) -> str:
-    """The Spotify artist page when the id is known, else a clearly labelled search."""
-    url = _safe_url(row.get("spotify_url"))
-    if not url:
-        return ""
-    known = not _is_missing(row.get("spotify_id")) and "/artist/" in url
-    text = "Spotify ↗" if known else "Search on Spotify ↗"
-    return f'<a href="{esc(url)}" target="_blank" rel="noopener">{text}</a>'
-
-
 def feedback_buttons(artist_id: int, name: str) -> str:
     return (
         '<div class="actions">'
@@ -127,12 +120,13 @@ def feedback_buttons(artist_id: int, name: str) -> str:
 
 
 def artist_card(row: Mapping[str, Any], match: float | None = None, feedback: bool = False) -> str:
-    """One artist: picture (or a generated tile), linked name, tags, reach, why, actions."""
+    """One artist: picture (or a generated tile), linked name, tags, reach, why, listening
+    (ui.listen), actions."""
     name = str(row.get("name", ""))
     tags = labels(row)
-    image = _safe_url(row.get("image_url"))
+    image = safe_url(row.get("image_url"))
     picture = f'<img src="{esc(image)}" alt="" loading="lazy">' if image else tile_svg(name, tags)
-    lastfm = _safe_url(row.get("lastfm_url"))
+    lastfm = safe_url(row.get("lastfm_url"))
     title = esc(name)
     if lastfm:
         title = f'<a href="{esc(lastfm)}" target="_blank" rel="noopener">{title}</a>'
@@ -156,7 +150,7 @@ def artist_card(row: Mapping[str, Any], match: float | None = None, feedback: bo
         f'<div class="reach">{esc(listeners_text(row.get("listeners")))}</div>'
         + (f'<div class="why">{esc(why)}</div>' if not _is_missing(why) else "")
         + meter
-        + f'<div class="links">{spotify_link(row)}</div>{actions}</div></article>'
+        + f"{listen.listen_html(row)}{actions}</div></article>"
     )
 
 

@@ -77,4 +77,14 @@ CSS = """
   #history-upload .upload-container { height: 168px !important; padding-top: 36px; }
   #history-upload .upload-container .wrap { min-height: 0; }
 }
+/* -- jump, share, listen (issue 18, items 9-11): ui/jump.py, ui/share.py, ui/listen.py ------ */
+.artist-card .actions { flex-wrap: wrap; }
+.artist-card .links.listen { display: flex; flex-wrap: wrap; align-items: center; gap: 2px 12px; }
+.artist-card .links button.play {
+  cursor: pointer; border-radius: 8px; padding: 3px 10px; font-size: 0.88em; min-height: 44px;
+  white-space: nowrap; border: 1px solid var(--border-color-primary);
+  background: var(--background-fill-primary); color: var(--body-text-color); }
+.artist-card .links button.play:hover { border-color: var(--color-accent); }
+.artist-card .player iframe { display: block; width: 100%; height: 152px; border: 0;
+  border-radius: 12px; margin-top: 4px; }
 """

@@ -1,0 +1,43 @@
+"""The page's own answers to card buttons that need no server (``data-local``, which the cards
+box's event listener ignores): ▶ Play inserts Spotify's player (ui.listen).
+
+One listener on the document, passed to ``launch(js=...)`` (app.launch_options), so the cards of
+every tab get it and no click on these costs a request.
+"""
+
+from __future__ import annotations
+
+from ui import listen
+
+PAGE_JS = """() => {
+  const SPOTIFY_ID = /^[0-9A-Za-z]{22}$/;
+  const play = (button) => {
+    const card = button.closest('.artist-card');
+    const body = card && card.querySelector('.body');
+    const id = button.dataset.spotify || '';
+    if (!body || !SPOTIFY_ID.test(id)) return;
+    const open = body.querySelector('.player');
+    if (open) {
+      open.remove();
+      button.setAttribute('aria-expanded', 'false');
+      button.textContent = '▶ Play';
+      return;
+    }
+    const player = document.createElement('div');
+    player.className = 'player';
+    const frame = document.createElement('iframe');
+    frame.src = '__EMBED__' + id;
+    frame.title = 'Spotify player: ' + (button.dataset.name || '');
+    frame.allow = 'autoplay; clipboard-write; encrypted-media; fullscreen; picture-in-picture';
+    frame.height = '152';
+    player.append(frame);
+    body.append(player);
+    button.setAttribute('aria-expanded', 'true');
+    button.textContent = '■ Close player';
+  };
+  const actions = {'play': play};
+  document.addEventListener('click', (event) => {
+    const button = event.target.closest && event.target.closest('button[data-local]');
+    if (button && actions[button.dataset.local]) actions[button.dataset.local](button);
+  });
+}""".replace("__EMBED__", listen.EMBED)
