@@ -1,5 +1,6 @@
 """The page's own answers to card buttons that need no server (``data-local``, which the cards
-box's event listener ignores): ▶ Play inserts Spotify's player (ui.listen).
+box's event listener ignores): ▶ Play inserts Spotify's player (ui.listen), ✕ Hide closes a
+"similar to" panel (ui.jump).
 
 One listener on the document, passed to ``launch(js=...)`` (app.launch_options), so the cards of
 every tab get it and no click on these costs a request.
@@ -35,7 +36,20 @@ PAGE_JS = """() => {
     button.setAttribute('aria-expanded', 'true');
     button.textContent = '■ Close player';
   };
-  const actions = {'play': play};
+  const hideSimilar = (button) => {
+    const grid = button.closest('.card-grid');
+    if (!grid) return;
+    grid.querySelectorAll('.similar-panel').forEach((panel) => panel.remove());
+    const toggle = grid.querySelector('button[data-local=hide-similar][aria-expanded=true]');
+    if (!toggle) return;
+    toggle.removeAttribute('data-local');
+    toggle.dataset.action = 'similar';
+    toggle.dataset.artist = (toggle.getAttribute('aria-controls') || '').replace('similar-', '');
+    toggle.setAttribute('aria-expanded', 'false');
+    toggle.textContent = 'Similar to this';
+    toggle.focus();
+  };
+  const actions = {'play': play, 'hide-similar': hideSimilar};
   document.addEventListener('click', (event) => {
     const button = event.target.closest && event.target.closest('button[data-local]');
     if (button && actions[button.dataset.local]) actions[button.dataset.local](button);

@@ -14,16 +14,18 @@ import gradio as gr
 import pandas as pd
 
 from recommenders.bundle import Bundle
-from ui import cards, checks, errors, export, history_panel, inputs, privacy, session
+from ui import cards, checks, errors, export, history_panel, inputs, jump, privacy, session
 
 INTRO = (
     "**Find artists you'll like.** Type a few artists you enjoy (or click an example) and get "
     "recommendations learned from 1,892 Last.fm listeners; 👍 and *Not for me* refine them."
 )
+# A neighbour's "+ Add as a pick" (ui.jump) is a `select`: it changes the picker, then recommends.
 ACTION_JS = (
     "element.addEventListener('click', (e) => { const b = e.target.closest('button[data-action]');"
     " if (!b) return; b.disabled = true;"
-    " trigger('click', {action: b.dataset.action, artist: b.dataset.artist}); });"
+    " trigger(b.dataset.action === 'pick' ? 'select' : 'click',"
+    " {action: b.dataset.action, artist: b.dataset.artist}); });"
 )
 
 
@@ -71,21 +73,27 @@ def recommend(
 
 
 def outputs_for(
-    bundle: Bundle, state: dict[str, Any], results: pd.DataFrame, model: str, k: float
+    bundle: Bundle,
+    state: dict[str, Any],
+    results: pd.DataFrame,
+    model: str,
+    k: float,
+    **around: Any,
 ) -> tuple[Any, ...]:
     """(status, cards, session, feedback list, download) for a successful request.
 
     Plain values only, sent as they are (the events run with postprocess=False): a gr.update or
     gr.skip() makes Gradio build a new component and its config, and each postprocessed output
     costs a trip to a worker thread; together more than the recommendation itself. The download
-    button is shown by CSS (ui.style) only while the cards box holds cards."""
+    button is shown by CSS (ui.style) only while the cards box holds cards. ``around``: the
+    cards' ``after`` (ui.cards.cards_html)."""
     note = errors.short_notice(results, k)
     if model != bundle.default_model:
         note += errors.info_html(f"Showing the {model} model's picks.")
     rows = cards.records(results)  # once for the cards and the CSV
     return (
         note,
-        cards.cards_html(results, feedback=True, rows=rows),
+        cards.cards_html(results, feedback=True, rows=rows, **around),
         state,
         session.session_html(state),
         export.file_data(export.export_csv(results, "recommendations", rows=rows)),
@@ -121,7 +129,7 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
     with gr.Accordion("Options: how many, tags, fewer mainstream", open=False):
         k, tags, penalty = inputs.controls(bundle)
     feedback = gr.HTML(js_on_load=ACTION_JS, elem_classes="feedback-box")
-    result_cards = gr.HTML(js_on_load=ACTION_JS, elem_classes="cards-box")
+    result_cards = gr.HTML(js_on_load=ACTION_JS + jump.FOCUS_JS, elem_classes="cards-box")
     download = gr.DownloadButton("Download CSV", size="sm", elem_id="discover-csv")
     outputs = [status, result_cards, state, feedback, download]
     controls = [picker, model, k, tags, penalty]
@@ -140,7 +148,14 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
         if action is not None:
             current = session.apply_action(current, action["action"], action["artist"])
         updated, results = recommend(bundle, current, picks, model, k, tags, penalty)
-        return outputs_for(bundle, updated, results, model, k)
+        return outputs_for(
+            bundle,
+            updated,
+            results,
+            model,
+            k,
+            after=jump.after_action(bundle, action, model, updated, picks),
+        )
 
     async def answer(*args: Any) -> tuple[Any, ...]:
         if runs_inline(args[0], args[5]):
@@ -200,6 +215,21 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
     status.click(
         fix_pick, [picker], [picker], api_name="fix_pick", queue=False, show_progress="hidden"
     ).then(**run, api_name="recommend_fixed", **hidden)
+
+    def add_pick(picks: list[str] | None, evt: gr.EventData) -> list[str]:
+        """A neighbour's "+ Add as a pick" (ui.jump): its catalog name joins the picks."""
+        return jump.add_pick(bundle, picks, event_fields(evt, "action", "artist"))
+
+    add_pick.__annotations__ = {"evt": gr.EventData}
+    result_cards.select(
+        add_pick,
+        [picker],
+        [picker],
+        api_name="add_pick",
+        queue=False,
+        show_progress="hidden",
+        api_visibility="private",
+    ).then(**run, api_name="recommend_added", **hidden)
     return state, picker
 
 
