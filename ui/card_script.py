@@ -1,6 +1,6 @@
 """The page's own answers to card buttons that need no server (``data-local``, which the cards
 box's event listener ignores): ▶ Play inserts Spotify's player (ui.listen), ✕ Hide closes a
-"similar to" panel (ui.jump).
+"similar to" panel (ui.jump), 🔗 copies the link of the cards (ui.share).
 
 One listener on the document, passed to ``launch(js=...)`` (app.launch_options), so the cards of
 every tab get it and no click on these costs a request.
@@ -49,7 +49,22 @@ PAGE_JS = """() => {
     toggle.textContent = 'Similar to this';
     toggle.focus();
   };
-  const actions = {'play': play, 'hide-similar': hideSimilar};
+  const copyLink = (button) => {
+    const bar = button.closest('.share-bar');
+    const said = bar && bar.querySelector('.share-state');
+    if (!bar || !said) return;
+    const url = location.origin + location.pathname + '?' + (bar.dataset.share || '');
+    const show = () => {
+      said.textContent = 'Copy this link: ';
+      const box = document.createElement('input');
+      box.readOnly = true; box.value = url; box.setAttribute('aria-label', 'Link to these cards');
+      said.append(box); box.select();
+    };
+    if (!navigator.clipboard) { show(); return; }
+    navigator.clipboard.writeText(url).then(
+      () => { said.textContent = 'Link copied: it opens these cards in any browser.'; }, show);
+  };
+  const actions = {'play': play, 'hide-similar': hideSimilar, 'copy-link': copyLink};
   document.addEventListener('click', (event) => {
     const button = event.target.closest && event.target.closest('button[data-local]');
     if (button && actions[button.dataset.local]) actions[button.dataset.local](button);

@@ -173,17 +173,18 @@ def cards_html(
     feedback: bool = False,
     rows: list[dict[str, Any]] | None = None,
     after: Mapping[int, str] | None = None,
+    footer: str = "",
 ) -> str:
     """The whole result list as one HTML block (``rows``: ``records(results)`` if at hand).
     ``after``: HTML placed right under one artist's card (ui.jump's panel), at the top when that
-    artist is not among the cards."""
+    artist is not among the cards; ``footer``: HTML under the cards (ui.share's link)."""
     if results.empty:
         return notice("No artist matched: try a wider tag filter or fewer exclusions.")
     matches = relative_match(results["score"]) if "score" in results else [None] * len(results)
     rows = records(results) if rows is None else rows
     if not after:  # the usual case: no lookups per card
         cards = "".join(artist_card(row, m, feedback) for row, m in zip(rows, matches, strict=True))
-        return f'<div class="card-grid">{cards}</div>'
+        return f'<div class="card-grid">{cards}</div>{footer}'
     parts = []
     for row, match in zip(rows, matches, strict=True):
         artist = row.get("artist_id")
@@ -192,7 +193,7 @@ def cards_html(
         parts.append(under or "")
     placed = {int(r["artist_id"]) for r in rows if not _is_missing(r.get("artist_id"))}
     stray = "".join(panel for artist, panel in after.items() if artist not in placed)
-    return f'<div class="card-grid">{stray}{"".join(parts)}</div>'
+    return f'<div class="card-grid">{stray}{"".join(parts)}</div>{footer}'
 
 
 def records(table: pd.DataFrame) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ import gradio as gr
 import pandas as pd
 
 from recommenders.bundle import Bundle
-from ui import cards, checks, errors, export, history_panel, inputs, jump, privacy, session
+from ui import cards, checks, errors, export, history_panel, inputs, jump, privacy, session, share
 
 INTRO = (
     "**Find artists you'll like.** Type a few artists you enjoy (or click an example) and get "
@@ -86,7 +86,7 @@ def outputs_for(
     gr.skip() makes Gradio build a new component and its config, and each postprocessed output
     costs a trip to a worker thread; together more than the recommendation itself. The download
     button is shown by CSS (ui.style) only while the cards box holds cards. ``around``: the
-    cards' ``after`` (ui.cards.cards_html)."""
+    cards' ``after`` and ``footer`` (ui.cards.cards_html)."""
     note = errors.short_notice(results, k)
     if model != bundle.default_model:
         note += errors.info_html(f"Showing the {model} model's picks.")
@@ -129,7 +129,9 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
     with gr.Accordion("Options: how many, tags, fewer mainstream", open=False):
         k, tags, penalty = inputs.controls(bundle)
     feedback = gr.HTML(js_on_load=ACTION_JS, elem_classes="feedback-box")
-    result_cards = gr.HTML(js_on_load=ACTION_JS + jump.FOCUS_JS, elem_classes="cards-box")
+    result_cards = gr.HTML(
+        js_on_load=ACTION_JS + share.LINK_JS + jump.FOCUS_JS, elem_classes="cards-box"
+    )
     download = gr.DownloadButton("Download CSV", size="sm", elem_id="discover-csv")
     outputs = [status, result_cards, state, feedback, download]
     controls = [picker, model, k, tags, penalty]
@@ -148,6 +150,7 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
         if action is not None:
             current = session.apply_action(current, action["action"], action["artist"])
         updated, results = recommend(bundle, current, picks, model, k, tags, penalty)
+        link = share.link_query(bundle, picks, model, k, tags, penalty, updated)
         return outputs_for(
             bundle,
             updated,
@@ -155,6 +158,7 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
             model,
             k,
             after=jump.after_action(bundle, action, model, updated, picks),
+            footer=share.share_bar(link),
         )
 
     async def answer(*args: Any) -> tuple[Any, ...]:
@@ -230,6 +234,7 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
         show_progress="hidden",
         api_visibility="private",
     ).then(**run, api_name="recommend_added", **hidden)
+    share.wire(bundle, result_cards, controls, state, outputs, answer)
     return state, picker
 
 

@@ -80,11 +80,11 @@ CSS = """
 /* -- jump, share, listen (issue 18, items 9-11): ui/jump.py, ui/share.py, ui/listen.py ------ */
 .artist-card .actions { flex-wrap: wrap; }
 .artist-card .links.listen { display: flex; flex-wrap: wrap; align-items: center; gap: 2px 12px; }
-.artist-card .links button.play, .similar-panel button {
+.artist-card .links button.play, .similar-panel button, .share-bar button {
   cursor: pointer; border-radius: 8px; padding: 3px 10px; font-size: 0.88em; min-height: 44px;
   white-space: nowrap; border: 1px solid var(--border-color-primary);
   background: var(--background-fill-primary); color: var(--body-text-color); }
-.artist-card .links button.play:hover, .similar-panel button:hover {
+.artist-card .links button.play:hover, .similar-panel button:hover, .share-bar button:hover {
   border-color: var(--color-accent); }
 .artist-card .player iframe { display: block; width: 100%; height: 152px; border: 0;
   border-radius: 12px; margin-top: 4px; }
@@ -108,6 +108,10 @@ CSS = """
 .similar-list .who small { color: var(--body-text-color-subdued); font-size: 0.85em; }
 .similar-list li > button, .similar-list .picked { justify-self: start; }
 .similar-list .picked { font-size: 0.85em; color: var(--body-text-color-subdued); }
+.share-bar { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 12px;
+  margin-top: 12px; }
+.share-bar small { color: var(--body-text-color-subdued); }
+.share-bar .share-state input { width: min(100%, 520px); }
 @media (max-width: 640px) {
   .similar-list { grid-template-columns: 1fr; }
 }
