@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+import threading
 from typing import Any
 
 import gradio as gr
@@ -124,3 +125,33 @@ def test_a_hostile_similar_request_says_what_is_wrong(events) -> None:
     for artist in ("abc", None, "-3", "<b>"):
         status, shown, *_ = act(events, visit, "similar", artist)
         assert "similar-panel" not in shown and "<b>" not in status
+
+
+class ThreadSpy:
+    """The real bundle, noting the thread each similar_artists() runs in."""
+
+    def __init__(self, bundle: Any) -> None:
+        self.bundle, self.threads = bundle, []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.bundle, name)
+
+    def similar_artists(self, *args: Any, **kwargs: Any) -> Any:
+        self.threads.append(threading.get_ident())
+        return self.bundle.similar_artists(*args, **kwargs)
+
+
+def test_a_panel_is_made_off_the_event_loop(fast_bundle) -> None:
+    """A second model pass (10-20 ms on the full bundle) must not hold up the server's loop,
+    where small Discover requests are answered (ui.discover.runs_inline)."""
+    spy = ThreadSpy(fast_bundle)
+    with gr.Blocks() as demo:
+        discover.build(spy)
+    fn = {f.api_name: f for f in demo.fns.values()}["discover_feedback"].fn
+    evt = gr.EventData(None, {"action": "similar", "artist": "190"})
+
+    async def call() -> bool:
+        await fn(PICKS, "fusion", 10, [], 0.0, session.new_session(), evt)
+        return spy.threads[-1] != threading.get_ident()
+
+    assert asyncio.run(call())

@@ -162,7 +162,8 @@ def build(bundle: Bundle) -> tuple[gr.State, gr.Dropdown]:
         )
 
     async def answer(*args: Any) -> tuple[Any, ...]:
-        if runs_inline(args[0], args[5]):
+        # a "similar to this" panel costs a second model pass (~10-20 ms): never on the loop
+        if runs_inline(args[0], args[5]) and not jump.asks_for_panel(args[6:]):
             return respond(*args)
         return await asyncio.to_thread(respond, *args)
 

@@ -108,6 +108,12 @@ def after_action(
     return {artist_id: panel_html(bundle, model, artist_id, visit, picks)}
 
 
+def asks_for_panel(action: tuple[Any, ...]) -> bool:
+    """Whether a Discover request's optional ``(action,)`` opens a panel (ui.discover runs those
+    off the event loop)."""
+    return bool(action) and isinstance(action[0], Mapping) and action[0].get("action") == "similar"
+
+
 def add_pick(bundle: Bundle, picks: object, action: Mapping[str, Any]) -> list[str]:
     """The picks with the neighbour of a "+ Add as a pick" added (unchanged for anything else:
     this event never fails, so the picker never gets Gradio's error badge)."""
