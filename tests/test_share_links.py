@@ -199,3 +199,23 @@ def test_any_link_is_read_or_refused_with_a_message(fast_bundle, params) -> None
     assert opened.model in fast_bundle.model_names and opened.k in (5, 10, 15, 20, 30, 50)
     assert 0 <= opened.penalty <= 1
     assert "<img" not in share.notes_html(opened.notes)
+
+
+def test_a_page_address_too_long_for_gradio_is_redirected_with_its_length() -> None:
+    """Past 65,536 characters Gradio's page route answers a bare 500 (httpx: "URL too long");
+    the guard sends the browser to the page marked with the length, which the page reports."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    page = Route("/", lambda request: PlainTextResponse(f"page {len(request.url.query)}"))
+    app = Starlette(routes=[page], middleware=[Middleware(share.LongLinkGuard)])
+    client = TestClient(app)
+    query = "a=" + "1," * 10_000  # 20 kB (a test client cannot send Gradio's 64 kB either)
+    answer = client.get("/?" + query, follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/?link_too_long={len(query)}"
+    assert client.get("/?a=154,190").text == "page 9"  # a real link passes untouched
+    assert client.post("/?" + query).status_code == 405  # only page loads are redirected

@@ -44,6 +44,10 @@ LABELS = {
 }
 KEYS = tuple(LABELS)
 MAX_LINK_CHARS = 2000  # a link's query string; a longer one is refused unread
+# A page address with a longer query never reaches Gradio's page route, which answers a bare
+# "500 Internal Server Error" past 65,536 characters (httpx refuses the URL): LongLinkGuard.
+MAX_PAGE_QUERY = 16_384
+TOO_LONG = "link_too_long"  # the mark LongLinkGuard leaves in the address: the query's length
 MAX_ARTISTS = 50  # per list (picks, 👍, not for me)
 MAX_NAME_CHARS = 200
 MAX_TAGS = 20
@@ -317,16 +321,37 @@ def _event_size(evt: gr.EventData) -> int | None:
     return size if isinstance(size, int) and not isinstance(size, bool) and size > 0 else None
 
 
+class LongLinkGuard:
+    """ASGI middleware (``launch(app_kwargs={"middleware": ...})``): a GET whose query string is
+    longer than MAX_PAGE_QUERY is sent (303) to the same path with only ``link_too_long=<its
+    length>``, which the page then reports as a link too long to open (LINK_JS). No link this
+    page writes comes near it; a hostile one no longer gets Gradio's error page."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        size = len(scope.get("query_string", b"")) if scope["type"] == "http" else 0
+        if size <= MAX_PAGE_QUERY or scope.get("method") != "GET":
+            await self.app(scope, receive, send)
+            return
+        where = quote(scope.get("root_path", "") + scope.get("path", "/")) + f"?{TOO_LONG}={size}"
+        headers = [(b"location", where.encode("ascii")), (b"content-length", b"0")]
+        await send({"type": "http.response.start", "status": 303, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+
+
 # Sent with the cards box (gr.HTML js_on_load): on load, one event when the address holds a link
 # (a longer one than MAX_LINK_CHARS is dropped from the address first: every later request of the
 # page carries the address's query); after each update, the shown cards' link into the address.
 LINK_JS = """
 { const KEYS = __KEYS__;
   const query = new URLSearchParams(location.search);
-  if (KEYS.some(k => query.has(k))) {
-    if (location.search.length > __MAX__) {
-      const size = location.search.length;
-      KEYS.forEach(k => query.delete(k));
+  const guarded = Number(query.get('__TOO_LONG__')) || 0;  // set by LongLinkGuard
+  if (guarded || KEYS.some(k => query.has(k))) {
+    if (guarded || location.search.length > __MAX__) {
+      const size = guarded || location.search.length;
+      [...KEYS, '__TOO_LONG__'].forEach(k => query.delete(k));
       history.replaceState(history.state, '', location.pathname + (query.size ? '?' + query : ''));
       trigger('submit', {too_long: size});
     } else { trigger('submit', {}); }
@@ -340,4 +365,9 @@ LINK_JS = """
     history.replaceState(history.state, '', location.pathname + (query ? '?' + query : ''));
   });
 }
-""".replace("__KEYS__", json.dumps(KEYS)).replace("__MAX__", str(MAX_LINK_CHARS))
+"""
+LINK_JS = (
+    LINK_JS.replace("__KEYS__", json.dumps(KEYS))
+    .replace("__MAX__", str(MAX_LINK_CHARS))
+    .replace("__TOO_LONG__", TOO_LONG)
+)
