@@ -25,6 +25,7 @@ import pytest
 
 from tests.browser.test_e2e import DESKTOP, PHONE, app_in_chromium, shot, titles, visible
 from tests.spotify_bundle import SPOTIFY_IDS, spotify_bundle
+from ui import share
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -257,6 +258,28 @@ def test_a_copied_link_opens_the_same_cards_in_a_new_browser(app, bundle) -> Non
     shot(other, "shared_link_phone")
     assert link_of(other) == link
     done(other)
+    done(page)
+
+
+HISTORY = Path(__file__).resolve().parents[1] / "fixtures" / "history"
+
+
+def test_an_uploaded_history_never_reaches_the_address(app) -> None:
+    """Picks typed before the upload made a link; the history's cards leave none behind."""
+    page = visit(app, DESKTOP)
+    pick_by_typing(page, ["Radiohead"])
+    recommend(page)
+    assert "a" in link_of(page)
+    visible(page.get_by_text("Bring your listening history")).click()
+    before = grid(page)
+    upload = page.locator("#history-upload input[type=file]")
+    upload.set_input_files(str(HISTORY / "Streaming_History_Audio_2023-2024_0.json"))
+    wait_for_new_cards(page, before)
+    assert tokens(page) == ["Sigur Rós", "Muse", "宇多田ヒカル"]  # the history's artists
+    assert not set(link_of(page)) & set(share.KEYS) and urlsplit(page.url).query == ""
+    assert "No link for recommendations shaped by an uploaded listening history" in (
+        page.locator(".cards-box .share-bar").inner_text()
+    )
     done(page)
 
 
