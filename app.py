@@ -109,15 +109,22 @@ def launch_options() -> dict[str, Any]:
     """Gradio 6 takes theme and css in launch(), not in gr.Blocks(): pass these to launch().
     Also how many visits Gradio remembers (ui/privacy.py), and no run history: it would save
     each run, an uploaded history's summary included, in the visitor's browser."""
+    from starlette.middleware import Middleware
+
+    from ui.card_script import PAGE_JS
     from ui.privacy import SESSION_CAPACITY
+    from ui.share import LongLinkGuard
     from ui.style import CSS
 
     return {
         "css": CSS,
+        "js": PAGE_JS,  # card buttons the page answers itself (play, hide, copy link)
         "theme": gr.themes.Soft(),
         "max_file_size": MAX_UPLOAD,
         "state_session_capacity": SESSION_CAPACITY,
         "run_history": False,
+        # a page address too long for Gradio's page route opens the page with a message
+        "app_kwargs": {"middleware": [Middleware(LongLinkGuard)]},
     }
 
 

@@ -3,8 +3,11 @@
     python benchmarks/browser_timing.py --artifacts artifacts --repeats 7
 
 Times from the click to the frame in which the new cards are in the page (polled every animation
-frame) for Discover (an example chip: fills the picker, then recommends), a 👍 on a card, and
-the SVD tab's Recommend. Prints the median and the spread. Target ≤ 400 ms.
+frame) for Discover (an example chip: fills the picker, then recommends), a 👍 on a card, a card's
+"Similar to this" (its panel in the page), and the SVD tab's Recommend. Prints the median and the
+spread. Target ≤ 400 ms. Also a shared link (ui/share.py) opened in a new tab: ms from the
+navigation to its cards, beside the same tab's plain visit to its picker (the floor: Gradio's
+own page start).
 """
 
 from __future__ import annotations
@@ -21,11 +24,14 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.results import machine, record  # noqa: E402
 from tests.app_server import running_app  # noqa: E402
 
-WAIT_NEW = """([selector, before]) => new Promise(resolve => {
+# New cards: the box changed, holds cards (and ``needs``, e.g. a similar panel) and no button
+# waiting for an answer (a pressed card button is disabled at once, which changes the HTML too).
+WAIT_NEW = """([selector, before, needs]) => new Promise(resolve => {
   const start = performance.now();
   const tick = () => {
     const box = [...document.querySelectorAll(selector)].find(e => e.offsetParent !== null);
-    if (box && box.innerHTML !== before && box.querySelector('.artist-card')) {
+    if (box && box.innerHTML !== before && box.querySelector('.artist-card')
+        && box.querySelector(needs) && !box.querySelector('button:disabled')) {
       resolve(performance.now() - start); return; }
     if (performance.now() - start > 10000) { resolve(-1); return; }
     requestAnimationFrame(tick);
@@ -34,20 +40,43 @@ WAIT_NEW = """([selector, before]) => new Promise(resolve => {
 })"""
 
 
-def timed_click(page, button, selector: str) -> float:
-    """ms from the click to new cards in the visible ``selector`` box."""
+def timed_click(page, button, selector: str, needs: str = ".artist-card") -> float:
+    """ms from the click to new cards in the visible ``selector`` box (holding ``needs``)."""
     before = page.evaluate(
         "s => ([...document.querySelectorAll(s)].find(e => e.offsetParent !== null)"
         " || {innerHTML: ''}).innerHTML",
         selector,
     )
     # Start waiting in the page without awaiting it here (evaluate would block until done).
-    page.evaluate(f"args => {{ window.__cards = ({WAIT_NEW})(args); }}", [selector, before])
+    page.evaluate(f"args => {{ window.__cards = ({WAIT_NEW})(args); }}", [selector, before, needs])
     button.click()
     waited = page.evaluate("() => window.__cards")
     if waited < 0:
         raise TimeoutError(f"no new cards in {selector} within 10 s")
     return float(waited)
+
+
+# In a new tab, from the navigation (performance.now() counts from it): when the picker and when
+# the first cards are in the page, polled every animation frame for up to 30 s.
+OPENING_JS = """(() => { const tick = () => {
+  if (!window.__pickerAt && document.querySelector('#discover-picker input'))
+    window.__pickerAt = performance.now();
+  if (document.querySelector('.cards-box .artist-card')) {
+    window.__cardsAt = performance.now(); return; }
+  if (performance.now() < 30000) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick); })();"""
+
+
+def time_opening(browser, address: str, cards: bool) -> float:
+    """ms from navigating a new tab to ``address`` until its picker (or its cards) is there."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.add_init_script(OPENING_JS)
+    page.goto(address)
+    mark = "__cardsAt" if cards else "__pickerAt"
+    page.wait_for_function(f"() => window.{mark}", timeout=30_000)
+    waited = float(page.evaluate(f"() => window.{mark}"))
+    page.close()
+    return waited
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,7 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args(argv)
     started = machine()
-    results: dict[str, list[float]] = {"Discover recommend": [], "👍": [], "SVD recommend": []}
+    results: dict[str, list[float]] = {
+        "Discover recommend": [],
+        "👍": [],
+        "Similar to this": [],
+        "SVD recommend": [],
+    }
+    opening: dict[str, list[float]] = {"page → picker (plain visit)": [], "link → cards": []}
     with running_app(args.artifacts) as (url, _s, _pid), sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1366, "height": 900})
@@ -75,6 +110,16 @@ def main(argv: list[str] | None = None) -> int:
             like = page.locator(".cards-box .artist-card button[data-action=like]").first
             results["👍"].append(timed_click(page, like, ".cards-box"))
             page.wait_for_timeout(300)
+        for i in range(args.repeats):  # a new card each time: each opens a new panel
+            similar = page.locator(".cards-box .artist-card button[data-action=similar]").nth(i % 3)
+            results["Similar to this"].append(
+                timed_click(page, similar, ".cards-box", needs=".similar-panel")
+            )
+            page.wait_for_timeout(300)
+        link = page.url  # the address now holds the shown cards' link
+        for _ in range(args.repeats):
+            for name, address in (("page → picker (plain visit)", url), ("link → cards", link)):
+                opening[name].append(time_opening(browser, address, name == "link → cards"))
         page.get_by_role("tab", name="How it works").click()
         page.get_by_role("tab", name="SVD map").click()
         buttons = page.get_by_role("button", name="Recommend", exact=True).all()
@@ -96,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             "viewport": "1366x900",
             "target_ms": 400,
             "ms": results,
+            "opening_ms": opening,
         },
         started=started,
     )
@@ -103,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, values in results.items():
         print(f"| {name} | {statistics.median(values):.0f} | {min(values):.0f}–{max(values):.0f} "
               f"| {len(values)} | ≤ 400 ms |")  # fmt: skip
+    for name, values in opening.items():
+        print(f"| {name} | {statistics.median(values):.0f} | {min(values):.0f}–{max(values):.0f} "
+              f"| {len(values)} | (from the navigation) |")  # fmt: skip
     return 0
 
 

@@ -56,6 +56,7 @@ RESULT_COLUMNS = [
     "spotify_genres",
     "lastfm_url",
     "spotify_url",
+    "spotify_id",  # the page's "play" control embeds Spotify's player by it (ui/listen.py)
     "image_url",
     "because",
 ]

@@ -138,7 +138,8 @@ def test_card_has_feedback_inside_reach_and_spotify_search_label() -> None:
     assert 'data-action="like" data-artist="1"' in card and 'data-action="exclude"' in card
     assert "10 of 1,892 listeners in 2011" in card and "50% match" in card
     assert "Search on Spotify" in card
-    row.update(spotify_url="https://open.spotify.com/artist/abc", spotify_id="abc")
+    muse = "12Chz98pHFMPJEknJQMWvI"  # a Spotify id (base62, 22 characters: ui.listen)
+    row.update(spotify_url=f"https://open.spotify.com/artist/{muse}", spotify_id=muse)
     assert "Search on Spotify" not in cards.artist_card(row) and "Spotify ↗" in cards.artist_card(
         row
     )

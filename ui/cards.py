@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ui import listen
+
 TABLE_COLUMNS = ["rank", "name", "match", "explanation", "listeners", "tags", "spotify_genres"]
 DATASET_USERS = 1892  # listeners in hetrec2011-lastfm-2k: the denominator of "listeners"
 # Tile colours by the main tag's family (a tasteful gradient, not a colour per name).
@@ -40,7 +42,8 @@ def _is_missing(value: object) -> bool:
         return False
 
 
-def _safe_url(value: object) -> str | None:
+def safe_url(value: object) -> str | None:
+    """``value`` when it is an https address (what a picture or a link may point to)."""
     if _is_missing(value) or not isinstance(value, str):
         return None
     return value if value.startswith("https://") else None
@@ -107,32 +110,37 @@ def listeners_text(listeners: object) -> str:
     return f"{count:,} of {DATASET_USERS:,} listeners in 2011 ({share:.0f}%)"
 
 
-def spotify_link(row: Mapping[str, Any]) -> str:
-    """The Spotify artist page when the id is known, else a clearly labelled search."""
-    url = _safe_url(row.get("spotify_url"))
-    if not url:
-        return ""
-    known = not _is_missing(row.get("spotify_id")) and "/artist/" in url
-    text = "Spotify ↗" if known else "Search on Spotify ↗"
-    return f'<a href="{esc(url)}" target="_blank" rel="noopener">{text}</a>'
-
-
-def feedback_buttons(artist_id: int, name: str) -> str:
+def feedback_buttons(artist_id: int, name: str, similar_open: bool = False) -> str:
+    """👍, "not for me" and "similar to this" (which hides the open panel when it is open)."""
+    panel = f'aria-controls="similar-{artist_id}"'
+    similar = (
+        f'<button data-local="hide-similar" {panel} aria-expanded="true">Hide similar</button>'
+        if similar_open
+        else f'<button data-action="similar" data-artist="{artist_id}" {panel} '
+        f'aria-expanded="false" title="Artists similar to {esc(name)}">Similar to this</button>'
+    )
     return (
         '<div class="actions">'
         f'<button data-action="like" data-artist="{artist_id}" title="More like {esc(name)}">'
         "👍 More like this</button>"
-        f'<button data-action="exclude" data-artist="{artist_id}">Not for me</button></div>'
+        f'<button data-action="exclude" data-artist="{artist_id}">Not for me</button>'
+        f"{similar}</div>"
     )
 
 
-def artist_card(row: Mapping[str, Any], match: float | None = None, feedback: bool = False) -> str:
-    """One artist: picture (or a generated tile), linked name, tags, reach, why, actions."""
+def artist_card(
+    row: Mapping[str, Any],
+    match: float | None = None,
+    feedback: bool = False,
+    similar_open: bool = False,
+) -> str:
+    """One artist: picture (or a generated tile), linked name, tags, reach, why, listening
+    (ui.listen), actions (``similar_open``: its "similar to this" panel is shown)."""
     name = str(row.get("name", ""))
     tags = labels(row)
-    image = _safe_url(row.get("image_url"))
+    image = safe_url(row.get("image_url"))
     picture = f'<img src="{esc(image)}" alt="" loading="lazy">' if image else tile_svg(name, tags)
-    lastfm = _safe_url(row.get("lastfm_url"))
+    lastfm = safe_url(row.get("lastfm_url"))
     title = esc(name)
     if lastfm:
         title = f'<a href="{esc(lastfm)}" target="_blank" rel="noopener">{title}</a>'
@@ -148,7 +156,7 @@ def artist_card(row: Mapping[str, Any], match: float | None = None, feedback: bo
         )
     actions = ""
     if feedback and not _is_missing(row.get("artist_id")):
-        actions = feedback_buttons(int(row["artist_id"]), name)
+        actions = feedback_buttons(int(row["artist_id"]), name, similar_open)
     return (
         f'<article class="artist-card">{picture}<div class="body">'
         f'<div class="title">{prefix}{title}</div>'
@@ -156,20 +164,36 @@ def artist_card(row: Mapping[str, Any], match: float | None = None, feedback: bo
         f'<div class="reach">{esc(listeners_text(row.get("listeners")))}</div>'
         + (f'<div class="why">{esc(why)}</div>' if not _is_missing(why) else "")
         + meter
-        + f'<div class="links">{spotify_link(row)}</div>{actions}</div></article>'
+        + f"{listen.listen_html(row)}{actions}</div></article>"
     )
 
 
 def cards_html(
-    results: pd.DataFrame, feedback: bool = False, rows: list[dict[str, Any]] | None = None
+    results: pd.DataFrame,
+    feedback: bool = False,
+    rows: list[dict[str, Any]] | None = None,
+    after: Mapping[int, str] | None = None,
+    footer: str = "",
 ) -> str:
-    """The whole result list as one HTML block (``rows``: ``records(results)`` if at hand)."""
+    """The whole result list as one HTML block (``rows``: ``records(results)`` if at hand).
+    ``after``: HTML placed right under one artist's card (ui.jump's panel), at the top when that
+    artist is not among the cards; ``footer``: HTML under the cards (ui.share's link)."""
     if results.empty:
         return notice("No artist matched: try a wider tag filter or fewer exclusions.")
     matches = relative_match(results["score"]) if "score" in results else [None] * len(results)
     rows = records(results) if rows is None else rows
-    cards = "".join(artist_card(row, m, feedback) for row, m in zip(rows, matches, strict=True))
-    return f'<div class="card-grid">{cards}</div>'
+    if not after:  # the usual case: no lookups per card
+        cards = "".join(artist_card(row, m, feedback) for row, m in zip(rows, matches, strict=True))
+        return f'<div class="card-grid">{cards}</div>{footer}'
+    parts = []
+    for row, match in zip(rows, matches, strict=True):
+        artist = row.get("artist_id")
+        under = after.get(int(artist)) if not _is_missing(artist) else None
+        parts.append(artist_card(row, match, feedback, similar_open=under is not None))
+        parts.append(under or "")
+    placed = {int(r["artist_id"]) for r in rows if not _is_missing(r.get("artist_id"))}
+    stray = "".join(panel for artist, panel in after.items() if artist not in placed)
+    return f'<div class="card-grid">{stray}{"".join(parts)}</div>{footer}'
 
 
 def records(table: pd.DataFrame) -> list[dict[str, Any]]:

@@ -21,8 +21,10 @@ from ui import (
     export,
     history_panel,
     inputs,
+    jump,
     privacy,
     session,
+    share,
     taste,
     why_not_panel,
 )
@@ -31,10 +33,12 @@ INTRO = (
     "**Find artists you'll like.** Type a few artists you enjoy (or click an example) and get "
     "recommendations learned from 1,892 Last.fm listeners; 👍 and *Not for me* refine them."
 )
+# A neighbour's "+ Add as a pick" (ui.jump) is a `select`: it changes the picker, then recommends.
 ACTION_JS = (
     "element.addEventListener('click', (e) => { const b = e.target.closest('button[data-action]');"
     " if (!b) return; b.disabled = true;"
-    " trigger('click', {action: b.dataset.action, artist: b.dataset.artist}); });"
+    " trigger(b.dataset.action === 'pick' ? 'select' : 'click',"
+    " {action: b.dataset.action, artist: b.dataset.artist}); });"
 )
 
 
@@ -103,6 +107,7 @@ def outputs_for(
     model: str,
     k: float,
     unknown: taste.Unknown = (),
+    **around: Any,
 ) -> tuple[Any, ...]:
     """(status, cards, session, feedback list, download) for a successful request.
 
@@ -110,14 +115,15 @@ def outputs_for(
     gr.skip() makes Gradio build a new component and its config, and each postprocessed output
     costs a trip to a worker thread; together more than the recommendation itself. The download
     button is shown by CSS (ui.style) only while the cards box holds cards. ``unknown``: picks
-    left out, shown with their "did you mean" above the cards."""
+    left out, shown with their "did you mean" above the cards; ``around``: the cards' ``after``
+    and ``footer`` (ui.cards.cards_html)."""
     note = taste.unknown_html(list(unknown)) + errors.short_notice(results, k)
     if model != bundle.default_model:
         note += errors.info_html(f"Showing the {model} model's picks.")
     rows = cards.records(results)  # once for the cards and the CSV
     return (
         note,
-        cards.cards_html(results, feedback=True, rows=rows),
+        cards.cards_html(results, feedback=True, rows=rows, **around),
         state,
         session.session_html(state),
         export.file_data(export.export_csv(results, "recommendations", rows=rows)),
@@ -154,7 +160,9 @@ def build(bundle: Bundle, tab: gr.Tab | None = None) -> tuple[gr.State, gr.Dropd
     with gr.Accordion("Options: how many, tags, fewer mainstream", open=False):
         k, tags, penalty = inputs.controls(bundle)
     feedback = gr.HTML(js_on_load=ACTION_JS, elem_classes="feedback-box")
-    result_cards = gr.HTML(js_on_load=ACTION_JS, elem_classes="cards-box")
+    result_cards = gr.HTML(
+        js_on_load=ACTION_JS + share.LINK_JS + jump.FOCUS_JS, elem_classes="cards-box"
+    )
     download = gr.DownloadButton("Download CSV", size="sm", elem_id="discover-csv")
     why_not_panel.build(bundle, [picker, model, k, tags, penalty, state])
     outputs = [status, result_cards, state, feedback, download]
@@ -174,10 +182,21 @@ def build(bundle: Bundle, tab: gr.Tab | None = None) -> tuple[gr.State, gr.Dropd
         if action is not None:
             current = session.apply_action(current, action["action"], action["artist"])
         updated, results, unknown = recommend(bundle, current, picks, model, k, tags, penalty)
-        return outputs_for(bundle, updated, results, model, k, unknown)
+        link = share.link_query(bundle, picks, model, k, tags, penalty, updated)
+        return outputs_for(
+            bundle,
+            updated,
+            results,
+            model,
+            k,
+            unknown,
+            after=jump.after_action(bundle, action, model, updated, picks),
+            footer=share.share_bar(link),
+        )
 
     async def answer(*args: Any) -> tuple[Any, ...]:
-        if runs_inline(args[0], args[5]):
+        # a "similar to this" panel costs a second model pass (~10-20 ms): never on the loop
+        if runs_inline(args[0], args[5]) and not jump.asks_for_panel(args[6:]):
             return respond(*args)
         return await asyncio.to_thread(respond, *args)
 
@@ -241,4 +260,20 @@ def build(bundle: Bundle, tab: gr.Tab | None = None) -> tuple[gr.State, gr.Dropd
             lambda picks, current, *values: respond(picks, *values, current),
             postprocess=False,
         )  # fmt: skip
+
+    def add_pick(picks: list[str] | None, evt: gr.EventData) -> list[str]:
+        """A neighbour's "+ Add as a pick" (ui.jump): its catalog name joins the picks."""
+        return jump.add_pick(bundle, picks, taste.event_fields(evt, "action", "artist"))
+
+    add_pick.__annotations__ = {"evt": gr.EventData}
+    result_cards.select(
+        add_pick,
+        [picker],
+        [picker],
+        api_name="add_pick",
+        queue=False,
+        show_progress="hidden",
+        api_visibility="private",
+    ).then(**run, api_name="recommend_added", **hidden)
+    share.wire(bundle, result_cards, controls, state, outputs, answer)
     return state, picker

@@ -12,8 +12,10 @@ Three places hold what a visitor picks or uploads, each bounded with Gradio's pu
 - the CSV of a result (ui/export.py): deleted ``EXPORT_MAX_AGE`` seconds after it was last
   made, at most ``EXPORT_MAX_FILES`` files at any time.
 
-The upload itself is deleted as soon as it is read (ui/history_panel.py). The defaults are what
-``NOTICE`` says; the environment variables exist so that a test can wait seconds, not an hour.
+The upload itself is deleted as soon as it is read (ui/history_panel.py), and nothing from it
+goes in a link: while a history shapes the cards the page's address holds none (ui/share.py).
+The defaults are what ``NOTICE`` says; the environment variables exist so that a test can wait
+seconds, not an hour.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ def notice() -> str:
         f"this summary at most until {SESSION_CAPACITY:,} newer visits have come (or the app "
         "restarts). "
         "The CSV of your recommendations, which names the artists behind them, is deleted "
-        f"{_duration(EXPORT_MAX_AGE)} after it was made."
+        f"{_duration(EXPORT_MAX_AGE)} after it was made. Nothing from the file goes in the page's "
+        "address: no link is offered for these recommendations."
     )
 
 

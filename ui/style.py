@@ -77,4 +77,42 @@ CSS = """
   #history-upload .upload-container { height: 168px !important; padding-top: 36px; }
   #history-upload .upload-container .wrap { min-height: 0; }
 }
+/* -- jump, share, listen (issue 18, items 9-11): ui/jump.py, ui/share.py, ui/listen.py ------ */
+.artist-card .actions { flex-wrap: wrap; }
+.artist-card .links.listen { display: flex; flex-wrap: wrap; align-items: center; gap: 2px 12px; }
+.artist-card .links button.play, .similar-panel button, .share-bar button {
+  cursor: pointer; border-radius: 8px; padding: 3px 10px; font-size: 0.88em; min-height: 44px;
+  white-space: nowrap; border: 1px solid var(--border-color-primary);
+  background: var(--background-fill-primary); color: var(--body-text-color); }
+.artist-card .links button.play:hover, .similar-panel button:hover, .share-bar button:hover {
+  border-color: var(--color-accent); }
+.artist-card .player iframe { display: block; width: 100%; height: 152px; border: 0;
+  border-radius: 12px; margin-top: 4px; }
+.card-grid .similar-panel { grid-column: 1 / -1; padding: 12px; border-radius: 12px;
+  border: 1px solid var(--color-accent); background: var(--background-fill-primary); }
+/* the panel follows its card in the page; on screen it opens under that card's row */
+.card-grid:has(.similar-panel) { grid-auto-flow: row dense; }
+.similar-panel:focus { outline: 2px solid var(--color-accent); outline-offset: 2px; }
+.similar-panel header { display: flex; flex-wrap: wrap; align-items: center;
+  justify-content: space-between; gap: 4px 10px; margin-bottom: 8px; }
+.similar-panel header small { order: 3; flex: 1 1 100%; color: var(--body-text-color-subdued); }
+.similar-list { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px;
+  grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); }
+.similar-list li { display: grid; grid-template-columns: 44px 1fr; gap: 4px 10px; margin: 0;
+  align-items: start; padding: 8px; border-radius: 10px;
+  background: var(--background-fill-secondary); }
+.similar-list img, .similar-list svg.tile { grid-row: 1 / 3; width: 44px; height: 44px;
+  border-radius: 8px; object-fit: cover; }
+.similar-list .who { min-width: 0; display: flex; flex-direction: column; }
+.similar-list .who b { overflow-wrap: anywhere; }
+.similar-list .who small { color: var(--body-text-color-subdued); font-size: 0.85em; }
+.similar-list li > button, .similar-list .picked { justify-self: start; }
+.similar-list .picked { font-size: 0.85em; color: var(--body-text-color-subdued); }
+.share-bar { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 12px;
+  margin-top: 12px; }
+.share-bar small { color: var(--body-text-color-subdued); }
+.share-bar .share-state input { width: min(100%, 520px); }
+@media (max-width: 640px) {
+  .similar-list { grid-template-columns: 1fr; }
+}
 """

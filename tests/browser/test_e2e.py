@@ -101,8 +101,9 @@ def phone(app):
 
 
 def reload(page) -> None:
-    """A fresh visit (new session) with the first screen rendered."""
-    page.reload(wait_until="load")
+    """A fresh visit (new session) with the first screen rendered: the page's address without
+    the link to the last cards (ui/share.py), which would reopen them."""
+    page.goto(page.url.split("?")[0], wait_until="load")
     page.locator("#discover-picker input").wait_for()
 
 
