@@ -105,11 +105,11 @@ def launch_options() -> dict[str, Any]:
     Also how many visits Gradio remembers (ui/privacy.py), and no run history: it would save
     each run, an uploaded history's summary included, in the visitor's browser."""
     from ui.privacy import SESSION_CAPACITY
-    from ui.style import CSS
+    from ui.style import CSS, theme
 
     return {
         "css": CSS,
-        "theme": gr.themes.Soft(),
+        "theme": theme(),
         "max_file_size": MAX_UPLOAD,
         "state_session_capacity": SESSION_CAPACITY,
         "run_history": False,

@@ -72,6 +72,17 @@ def example_map(bundle: Bundle, base: pd.DataFrame) -> pd.DataFrame:
     return highlighted_map(base, MAP_POINTS, yours, recommended)
 
 
+# The invisible Voronoi cells that let a click or tap pick the nearest point (Vega-Lite's
+# "nearest") carried an unlabelled graphics role, which screen readers announce and axe-core
+# refuses: a JSON patch of the compiled Vega spec (a vega-embed option) leaves them out of the
+# accessibility tree. The "test" step makes the patch fail loudly (a page error, which fails the
+# browser tests) if Vega-Lite ever puts another mark there.
+VORONOI_PATCH = [
+    {"op": "test", "path": "/marks/1/name", "value": "layer_0_voronoi"},
+    {"op": "add", "path": "/marks/1/aria", "value": False},
+]
+
+
 def map_plot(points: pd.DataFrame, colours: dict[str, str]) -> AltairPlotData:
     """The map of ``points`` (x, y, name, group) as a Vega-Lite scatter for ``gr.Plot``.
 
@@ -88,7 +99,7 @@ def map_plot(points: pd.DataFrame, colours: dict[str, str]) -> AltairPlotData:
     )
     spec = {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "usermeta": {"embedOptions": {"renderer": "svg", "actions": False}},
+        "usermeta": {"embedOptions": {"renderer": "svg", "actions": False, "patch": VORONOI_PATCH}},
         "title": {"text": "Artist map", "subtitle": SUBTITLE},  # ui.style colours the subtitle
         "background": "transparent",  # Vega-Lite's default is white, even in dark mode
         "height": 400,
