@@ -376,7 +376,8 @@ def test_metrics_table_shows_spread_only_with_several_seeds() -> None:
     assert re.fullmatch(r"0\.15 ± 0\.01", table.loc["svd", "NDCG@10"])
     assert table.loc["pop", "NDCG@10"] == "0.08"
     long = compare.metrics_long(metrics, compare.QUALITY)
-    assert set(long["bar"]) == {"NDCG@10 · svd", "NDCG@10 · pop"}
+    assert set(zip(long["model"], long["metric"], strict=True)) == {("svd", "NDCG@10"),
+                                                                   ("pop", "NDCG@10")}  # fmt: skip
 
 
 def test_map_highlights_listener_and_recommended_artists() -> None:
@@ -417,7 +418,7 @@ def test_bundle_source_precedence(tmp_path, monkeypatch) -> None:
 
 
 def test_cluster_sizes_are_binned_and_k_text_matches_the_chart() -> None:
-    summary = pd.DataFrame({"cluster": range(4), "listeners in cluster": [5, 30, 30, 500]})
+    summary = pd.DataFrame({"cluster": range(4), clustering.LISTENERS: [5, 30, 30, 500]})
     bins = clustering.size_bins(summary).set_index("listeners per cluster")["clusters"]
     assert bins["1–10"] == 1 and bins["26–50"] == 2 and bins["over 400"] == 1
     text = clustering.choice_text({"chosen": 128, "silhouette_best": 48, "rule": "x"}, 1892)

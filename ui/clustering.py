@@ -9,17 +9,17 @@ import gradio as gr
 import pandas as pd
 
 from recommenders.bundle import Bundle
-from ui import cards, errors, export, inputs
+from ui import cards, charts, errors, export, inputs
 
 MODEL = "clustering"
 TOP_ARTISTS = 8
 TOP_TAGS = 5
+LISTENERS = "listeners"  # the cluster table's column: how many listeners a cluster holds
 
 
 def cluster_summary(bundle: Bundle) -> pd.DataFrame:
     """The cluster table as shown: one row per cluster, names and tags as text."""
-    table = bundle.cluster_table(top_n=TOP_ARTISTS).drop(columns="top_artist_ids")
-    return table.rename(columns={"listeners": "listeners in cluster"})
+    return bundle.cluster_table(top_n=TOP_ARTISTS).drop(columns="top_artist_ids")
 
 
 def size_bins(summary: pd.DataFrame) -> pd.DataFrame:
@@ -27,7 +27,7 @@ def size_bins(summary: pd.DataFrame) -> pd.DataFrame:
     per cluster."""
     edges = [0, 10, 25, 50, 100, 200, 400, 10**6]
     names = ["1–10", "11–25", "26–50", "51–100", "101–200", "201–400", "over 400"]
-    binned = pd.cut(summary["listeners in cluster"], edges, labels=names)
+    binned = pd.cut(summary[LISTENERS], edges, labels=names)
     counts = binned.value_counts().reindex(names, fill_value=0)
     table = pd.DataFrame({"listeners per cluster": names, "clusters": counts.to_numpy()})
     return table[table["clusters"].cumsum() > 0]  # no empty bins before the first real one
@@ -75,19 +75,23 @@ def build(bundle: Bundle) -> None:
                 y_lim=[0, None],
                 height=260,
             )
-        gr.BarPlot(
-            size_bins(summary),
-            x="listeners per cluster",
-            y="clusters",
-            title="Cluster sizes (number of clusters)",
-            height=260,
-        )
+        bins = size_bins(summary)
+        gr.Plot(
+            charts.bar_chart(
+                bins, "listeners per cluster", "clusters", title="Cluster sizes",
+                subtitle="how many clusters have this many listeners", value_title="clusters",
+                number_format="d",
+            ),
+            show_label=False, elem_classes="bar-chart",
+        )  # fmt: skip
     gr.Dataframe(
         summary,
         label="What each cluster listens to",
         interactive=False,
         wrap=True,
-        column_widths=["8%", "10%", "52%", "30%"],
+        # widths in px, not %: on a phone, 8% of the screen squeezed "cluster" to one letter per
+        # line; the table scrolls sideways there instead
+        column_widths=["90px", "100px", "560px", "320px"],
         max_height=420,
         elem_classes="readable-table",
     )
