@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import statistics
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -61,52 +62,87 @@ def artist_picker(
     bundle: Bundle,
     elem_id: str,
     label: str = "Artists you like",
-    multiselect: bool = True,
+    one: bool = False,
     info: str = "Type a few letters (typos and accents are fine), pick, repeat.",
 ) -> gr.Dropdown:
-    """A light picker (multi-select, or one artist): the most listened artists as choices, any
-    other name can be typed (validated server-side by the Bundle), and typing fetches matching
-    names from the server."""
+    """A light picker: the most listened artists as choices, any other name can be typed
+    (validated server-side by the Bundle), and typing fetches matching names from the server.
+
+    Always a multi-select, even for ``one`` artist (wire_search then keeps the latest pick):
+    Gradio's single-select list draws the indices it filtered from the previous choices against
+    the new ones, which throws a TypeError whenever the server's list is shorter, and then
+    shows stale names."""
     return gr.Dropdown(
         choices=top_artist_names(bundle),
-        value=[] if multiselect else None,
-        multiselect=multiselect,
+        value=[],
+        multiselect=True,
         allow_custom_value=True,
         filterable=True,
         label=label,
         info=info,
         elem_id=elem_id,
-        elem_classes="artist-picker",
+        elem_classes=["artist-picker", *(["one-artist"] if one else [])],
     )
 
 
-def search_label(name: str, typed: str, known_as: str | None = None) -> str:
-    """The shown label of a match: Gradio's dropdown hides every choice whose label does not
-    contain the typed text, so a match by another spelling says which one ("tvxq" → "東方神起 ·
-    TVXQ!"), and any other match ("acdc" → AC/DC) says what was typed."""
+def plain_spelling(name: str) -> str:
+    """The name without accents ("Motörhead" → "Motorhead"): how a keyboard without them writes
+    it. (Display only: recommenders.text owns the keys search uses.)"""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def search_label(name: str, typed: str, known_as: str | None = None) -> str | None:
+    """The shown label of a match for ``typed``, or None to leave it out.
+
+    Gradio's multi-select hides every choice whose label does not contain the typed text (its
+    lower case), so a label names the spelling that shows it: the name itself; the other name
+    or reading that matched ("tvxq" → "東方神起 · TVXQ!"); the name without accents ("bjork" →
+    "Björk · Bjork") or punctuation ("acdc" → "AC/DC · ACDC"). Only a match that no spelling
+    shows (a typo, "radiohed" → Radiohead; a half-composed syllable, "동바" → 동방신기) carries
+    the typed text; search_choices offers those only above every match that spells it."""
     typed = typed.strip()
-    if typed.casefold() in name.casefold():
+    key = typed.lower()
+    if key in name.lower():
         return name
-    if known_as and typed.casefold() in known_as.casefold():
+    if known_as and key in known_as.lower():
         return f"{name} · {known_as}"
-    return f"{name} · {typed}"
+    plain = plain_spelling(name)
+    at = plain.lower().find(key) if key else -1
+    if at >= 0:  # the words of the name that show it: "Dirty Projectors + Björk · Bjork"
+        start = max(plain.rfind(" ", 0, at) + 1, 0)
+        end = plain.find(" ", at + len(key))
+        return f"{name} · {plain[start : end if end >= 0 else len(plain)]}"
+    compact = "".join(c for c in plain if c.isalnum())
+    if compact and key in compact.lower():
+        return f"{name} · {compact}"
+    return None
 
 
 def search_choices(
     bundle: Bundle, picked: list[str] | str | None, typed: str | None
 ) -> dict[str, Any]:
-    """Choices for the picker while typing: server-side matches first, then what is picked
-    (a list for a multi-select, one name or None for a single-select picker)."""
+    """Choices for the picker while typing: server-side matches first (a near miss that shows
+    only the typed text is left out below a match that spells it: "radioh" offers Radiohead,
+    not "Radiola · radioh"), then what is picked, always under its plain name (a token shows the
+    label of its choice)."""
     typed = typed.strip() if isinstance(typed, str) else ""
     picked = [picked] if isinstance(picked, str) else picked
     picked = [p for p in picked if isinstance(p, str)] if isinstance(picked, list) else []
     if not typed:
         names = list(dict.fromkeys([*picked, *top_artist_names(bundle)]))
         return gr.update(choices=[(n, n) for n in names])
-    found = bundle.search_suggestions(typed[:100], limit=12)
-    matches = [name for name, _ in found]
-    choices = [(search_label(name, typed, known_as), name) for name, known_as in found]
-    choices += [(p, p) for p in picked if p not in matches]
+    choices, spelt = [], False
+    for name, known_as in bundle.search_suggestions(typed[:100], limit=12):
+        if name in picked:
+            continue
+        label = search_label(name, typed, known_as)
+        spelt = spelt or label is not None
+        if label is None and not spelt:
+            label = f"{name} · {typed}"
+        if label is not None:
+            choices.append((label, name))
+    choices += [(p, p) for p in picked]
     return gr.update(choices=choices)
 
 
@@ -126,8 +162,7 @@ SEARCH_ON_INPUT_JS = """() => {
 
 
 def wire_search(bundle: Bundle, picker: gr.Dropdown, typed: gr.Textbox, name: str) -> None:
-    """Server-side search while typing in ``picker`` (cheap, off the queue), multi- or
-    single-select.
+    """Server-side search while typing in ``picker`` (cheap, off the queue).
 
     The typed text is read from the page when the event fires (a js step), not from the key-up
     event data: Gradio re-sends the first key's stale data for a burst of fast keys."""
@@ -148,16 +183,23 @@ def wire_search(bundle: Bundle, picker: gr.Dropdown, typed: gr.Textbox, name: st
     )
     # Text that arrives with no key event (pasted, dictated, some phone keyboards) searches too.
     picker.focus(None, None, None, js=SEARCH_ON_INPUT_JS % selector, api_visibility="private")
-    if not picker.multiselect:
-        # A single-select box shows the chosen label ("Radiohead · radiohed"): plain labels again.
-        picker.select(
-            lambda picked: search_choices(bundle, picked, ""),
-            picker,
-            picker,
-            api_visibility="private",
-            queue=False,
-            show_progress="hidden",
-        )
+    # After a pick, plain labels again (a token shows its choice's label: "Radiohead · Radiohed"
+    # would stay in the box); a one-artist picker keeps only its latest pick.
+    one = "one-artist" in (picker.elem_classes or [])
+
+    def on_pick(picked: list[str] | None) -> dict[str, Any]:
+        update = search_choices(bundle, picked, "")
+        return {**update, "value": picked} if one and isinstance(picked, list) else update
+
+    picker.select(
+        on_pick,
+        picker,
+        picker,
+        api_visibility="private",
+        queue=False,
+        show_progress="hidden",
+        js="(picked) => [Array.isArray(picked) ? picked.slice(-1) : picked]" if one else None,
+    )
 
 
 def search_box() -> gr.Textbox:
