@@ -100,15 +100,15 @@ def build(bundle: Bundle) -> None:
     source, picker, user = inputs.source_inputs(bundle, "clustering")
     events = inputs.example_chips(picker, inputs.EXAMPLE_PICKS[1:3], source)
     events += inputs.user_chips(source, picker, user, bundle)
-    status = gr.HTML(elem_classes="status-box")
-    go = gr.Button("Assign and recommend", variant="primary")
+    status = errors.live_html("status-box")
+    go = gr.Button("Assign and recommend", variant="primary", elem_id="clustering-go")
     with gr.Accordion("Options", open=False):
-        k, tags, penalty = inputs.controls(bundle)
+        k, tags, penalty = inputs.controls(bundle, "clustering")
     assigned = gr.Dataframe(
         label="Your nearest clusters", interactive=False, wrap=True, visible=False,
         elem_classes="readable-table",
     )  # fmt: skip
-    result_cards = gr.HTML(elem_classes="cards-box")
+    result_cards = errors.live_html("cards-box", elem_id="clustering-results")
     download = gr.DownloadButton("Download CSV", visible=False, size="sm")
 
     @errors.guarded(gr.update(visible=False), "", gr.update(visible=False))
@@ -125,9 +125,7 @@ def build(bundle: Bundle) -> None:
         results = bundle.recommend(MODEL, query)
         return (
             errors.short_notice(results, k),
-            gr.update(
-                value=clusters.rename(columns={"listeners": "listeners in cluster"}), visible=True
-            ),
+            gr.update(value=clusters, visible=True),
             cards.cards_html(results),
             gr.update(value=export.export_csv(results, "clustering_recommendations"), visible=True),
         )

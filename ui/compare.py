@@ -131,12 +131,16 @@ def build(bundle: Bundle, state: gr.State | None = None) -> None:
     source, picker, user = inputs.source_inputs(bundle, "compare")
     events = inputs.example_chips(picker, inputs.EXAMPLE_PICKS, source)
     events += inputs.user_chips(source, picker, user, bundle)
-    status = gr.HTML(elem_classes="status-box")
-    go = gr.Button("Compare all models", variant="primary")
+    status = errors.live_html("status-box")
+    go = gr.Button("Compare all models", variant="primary", elem_id="compare-go")
     with gr.Accordion("Options", open=False):
-        k, tags, penalty = inputs.controls(bundle)
+        k, tags, penalty = inputs.controls(bundle, "compare")
     lists = gr.Dataframe(
-        label="Recommendations side by side", interactive=False, wrap=True, visible=False
+        label="Recommendations side by side",
+        interactive=False,
+        wrap=True,
+        visible=False,
+        elem_id="compare-results",
     )
     overlap = gr.Dataframe(
         label="Overlap between the lists (Jaccard: shared / all artists)",

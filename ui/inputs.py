@@ -232,8 +232,37 @@ def example_chips(
 K_CHOICES = [5, 10, 15, 20, 30, 50]
 
 
-def controls(bundle: Bundle) -> tuple[gr.Dropdown, gr.Dropdown, gr.Slider]:
-    """k, the tag/genre filter and the popularity penalty, the same on every tab."""
+# The popularity control's settings (Bundle.listener_range turns each into a listener ceiling).
+POPULARITY_SETTINGS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def popularity_choices(bundle: Bundle) -> list[tuple[str, float]]:
+    """The popularity settings as the visitor reads them: "at most 78 of 1,892 listeners"."""
+    choices = []
+    for setting in POPULARITY_SETTINGS:
+        limits = bundle.listener_range(setting)
+        label = (
+            "any number of listeners"
+            if limits is None
+            else f"at most {limits[1]:,} of {bundle.n_users:,} listeners"
+        )
+        choices.append((label, setting))
+    return choices
+
+
+# A change of the popularity control presses the tab's own button when the tab shows results
+# (in the page, as an example chip fills the picker: no endpoint of its own).
+PRESS_WHEN_SHOWN_JS = """() => {
+  const shown = document.getElementById(%r);
+  if (shown && shown.offsetParent !== null && shown.querySelector('.card-grid, table'))
+    document.getElementById(%r)?.click();
+}"""
+
+
+def controls(bundle: Bundle, prefix: str) -> tuple[gr.Dropdown, gr.Dropdown, gr.Radio]:
+    """k, the tag/genre filter and the popularity control, the same on every tab. The tab's
+    button and results carry the ids ``{prefix}-go`` and ``{prefix}-results``: a new
+    popularity setting applies at once to results on screen."""
     with gr.Row():
         k = gr.Dropdown(K_CHOICES, value=DEFAULT_K, label="How many artists", min_width=120)
         tags = gr.Dropdown(
@@ -243,9 +272,16 @@ def controls(bundle: Bundle) -> tuple[gr.Dropdown, gr.Dropdown, gr.Slider]:
             label="Only these tags / genres",
             info="Optional, e.g. rock, indie, hip-hop.",
         )
-        penalty = gr.Slider(
-            0, 1, value=0, step=0.05, label="Fewer mainstream artists (popularity penalty)"
-        )
+    penalty = gr.Radio(
+        popularity_choices(bundle),
+        value=0.0,
+        label="Fewer mainstream artists",
+        info=f"How many of the {bundle.n_users:,} Last.fm listeners of 2011 may play a "
+        "recommended artist.",
+        elem_classes="popularity",
+    )
+    js = PRESS_WHEN_SHOWN_JS % (f"{prefix}-results", f"{prefix}-go")
+    penalty.input(None, None, None, js=js, api_visibility="private", queue=False)
     return k, tags, penalty
 
 

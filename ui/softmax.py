@@ -26,11 +26,11 @@ def build(bundle: Bundle) -> None:
     )
     with gr.Row(elem_classes="picker-row"):
         picker = inputs.searchable_picker(bundle, "softmax")
-        go = gr.Button("Recommend", variant="primary", scale=0, min_width=130)
+        go = gr.Button("Recommend", variant="primary", scale=0, min_width=130, elem_id="softmax-go")
     example_events = inputs.example_chips(picker, inputs.EXAMPLE_PICKS)
-    status = gr.HTML(elem_classes="status-box")
+    status = errors.live_html("status-box")
     with gr.Accordion("Options", open=False):
-        k, tags, penalty = inputs.controls(bundle)
+        k, tags, penalty = inputs.controls(bundle, "softmax")
     bars = gr.BarPlot(
         x="artist",
         y="match %",
@@ -41,7 +41,7 @@ def build(bundle: Bundle) -> None:
         sort="x",
         visible=False,
     )
-    result_cards = gr.HTML(elem_classes="cards-box")
+    result_cards = errors.live_html("cards-box", elem_id="softmax-results")
     download = gr.DownloadButton("Download CSV", visible=False, size="sm")
 
     @errors.guarded(gr.update(visible=False), "", gr.update(visible=False))

@@ -173,11 +173,11 @@ def build(bundle: Bundle, tab: gr.Tab) -> None:
     source, picker, user = inputs.source_inputs(bundle, "svd")
     events = inputs.example_chips(picker, inputs.EXAMPLE_PICKS[:2], source)
     events += inputs.user_chips(source, picker, user, bundle)
-    status = gr.HTML(elem_classes="status-box")
+    status = errors.live_html("status-box")
     with gr.Row(elem_classes="stack-on-phone"):
-        go = gr.Button("Recommend", variant="primary")
+        go = gr.Button("Recommend", variant="primary", elem_id="svd-go")
     with gr.Accordion("Options", open=False):
-        k, tags, penalty = inputs.controls(bundle)
+        k, tags, penalty = inputs.controls(bundle, "svd")
     artist_map = gr.Plot(show_label=False, elem_classes="artist-map")
     gr.Markdown(
         "Black: the listener's artists · purple: recommended · hover a dot for its name, or "
@@ -190,7 +190,7 @@ def build(bundle: Bundle, tab: gr.Tab) -> None:
                 label="The listener's artists", interactive=False, visible=False, wrap=True
             )
         with gr.Column(scale=2):
-            result_cards = gr.HTML(elem_classes="cards-box")
+            result_cards = errors.live_html("cards-box", elem_id="svd-results")
     download = gr.DownloadButton("Download CSV", visible=False, size="sm")
     holder: dict[str, Any] = {}
 
