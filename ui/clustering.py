@@ -42,9 +42,10 @@ def choice_text(choice: dict[str, Any], n_users: int) -> str:
     )
     if best is not None and best != chosen:
         return text + (
-            f"k = {chosen} was chosen by validation NDCG@10 (benchmarks/tune_clustering.py), "
-            f"not by the silhouette, which peaks at k = {best}: the silhouette only measures how "
-            "well separated the clusters are, not how good their recommendations are."
+            f"k = {chosen} was chosen because its recommendations best predicted what held-out "
+            f"listeners played (NDCG@10), not by the silhouette, which peaks at k = {best}: the "
+            "silhouette only measures how well separated the clusters are, not how good their "
+            "recommendations are."
         )
     return text + f"k = {chosen} ({choice.get('rule', 'fixed')}); the charts show the search."
 
