@@ -198,7 +198,7 @@ def wire_search(bundle: Bundle, picker: gr.Dropdown, typed: gr.Textbox, name: st
         api_visibility="private",
         queue=False,
         show_progress="hidden",
-        js="(picked) => [Array.isArray(picked) ? picked.slice(-1) : picked]" if one else None,
+        js="(picked) => (Array.isArray(picked) ? picked.slice(-1) : picked)" if one else None,
     )
 
 
