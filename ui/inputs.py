@@ -184,13 +184,18 @@ def wire_search(bundle: Bundle, picker: gr.Dropdown, typed: gr.Textbox, name: st
     # Text that arrives with no key event (pasted, dictated, some phone keyboards) searches too.
     picker.focus(None, None, None, js=SEARCH_ON_INPUT_JS % selector, api_visibility="private")
     # After a pick, plain labels again (a token shows its choice's label: "Radiohead · Radiohed"
-    # would stay in the box); a one-artist picker keeps only its latest pick.
+    # would stay in the box); a one-artist picker keeps only its latest pick. The pick is read
+    # from the event: the picker's value the event sends is the one from before the pick.
     one = "one-artist" in (picker.elem_classes or [])
 
-    def on_pick(picked: list[str] | None) -> dict[str, Any]:
-        update = search_choices(bundle, picked, "")
-        return {**update, "value": picked} if one and isinstance(picked, list) else update
+    def on_pick(picked: list[str] | None, evt: gr.SelectData) -> dict[str, Any]:
+        names = [p for p in picked if isinstance(p, str)] if isinstance(picked, list) else []
+        if evt.selected and isinstance(evt.value, str):
+            names = [evt.value] if one else list(dict.fromkeys([*names, evt.value]))
+        update = search_choices(bundle, names, "")
+        return {**update, "value": names} if one else update
 
+    on_pick.__annotations__["evt"] = gr.SelectData  # read by Gradio, not kept as text
     picker.select(
         on_pick,
         picker,
@@ -198,7 +203,6 @@ def wire_search(bundle: Bundle, picker: gr.Dropdown, typed: gr.Textbox, name: st
         api_visibility="private",
         queue=False,
         show_progress="hidden",
-        js="(picked) => (Array.isArray(picked) ? picked.slice(-1) : picked)" if one else None,
     )
 
 
