@@ -45,13 +45,20 @@ def app(fast_bundle_dir: Path, tmp_path_factory: pytest.TempPathFactory):
         yield app
 
 
-@pytest.fixture(scope="module", params=["desktop", "phone"])
-def page(app, request):
+@pytest.fixture(scope="session")
+def axe() -> Path:
+    """axe.min.js, checked before the bundle and the app start (session scope: set up first), a
+    skip without it, or under CI a failure."""
     if not AXE.is_file():
         pytest.skip(
             f"axe-core is not at {AXE}: `npm install --no-save axe-core` at the repository root "
             "(as .ci/run does), or set RECOMMENDERS_AXE to an axe.min.js"
         )
+    return AXE
+
+
+@pytest.fixture(scope="module", params=["desktop", "phone"])
+def page(app, request):
     device = {"is_mobile": True, "has_touch": True} if request.param == "phone" else {}
     page = open_page(app, PHONE if request.param == "phone" else DESKTOP, **device)
     page.size = request.param  # type: ignore[attr-defined]
@@ -81,9 +88,9 @@ def show_results(page, tab: list[str]) -> None:
     page.wait_for_timeout(600)  # transitions and fades settle before colours are measured
 
 
-def serious_violations(page) -> list[str]:
+def serious_violations(page, axe: Path) -> list[str]:
     if not page.evaluate("typeof axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
+        page.add_script_tag(path=str(axe))
     return page.evaluate(
         """async (serious) => {
           const found = await axe.run(document, {resultTypes: ['violations']});
@@ -97,9 +104,9 @@ def serious_violations(page) -> list[str]:
 
 
 @pytest.mark.parametrize("tab", TABS, ids=lambda tab: tab[-1])
-def test_axe_finds_no_serious_violation(page, tab: list[str]) -> None:
+def test_axe_finds_no_serious_violation(axe: Path, page, tab: list[str]) -> None:
     show_results(page, tab)
-    found = serious_violations(page)
+    found = serious_violations(page, axe)
     assert not found, "\n".join(found)
 
 
