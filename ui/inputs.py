@@ -263,10 +263,12 @@ PRESS_WHEN_SHOWN_JS = """() => {
 }"""
 
 
-def controls(bundle: Bundle, prefix: str) -> tuple[gr.Dropdown, gr.Dropdown, gr.Radio]:
-    """k, the tag/genre filter and the popularity control, the same on every tab. The tab's
-    button and results carry the ids ``{prefix}-go`` and ``{prefix}-results``: a new
-    popularity setting applies at once to results on screen."""
+def controls(
+    bundle: Bundle, prefix: str | None = None
+) -> tuple[gr.Dropdown, gr.Dropdown, gr.Radio]:
+    """k, the tag/genre filter and the popularity control, the same on every tab. With a
+    ``prefix``, the tab's button and results carry the ids ``{prefix}-go`` and
+    ``{prefix}-results``, and a new popularity setting applies at once to results on screen."""
     with gr.Row():
         k = gr.Dropdown(K_CHOICES, value=DEFAULT_K, label="How many artists", min_width=120)
         tags = gr.Dropdown(
@@ -284,8 +286,9 @@ def controls(bundle: Bundle, prefix: str) -> tuple[gr.Dropdown, gr.Dropdown, gr.
         "recommended artist.",
         elem_classes="popularity",
     )
-    js = PRESS_WHEN_SHOWN_JS % (f"{prefix}-results", f"{prefix}-go")
-    penalty.input(None, None, None, js=js, api_visibility="private", queue=False)
+    if prefix:
+        js = PRESS_WHEN_SHOWN_JS % (f"{prefix}-results", f"{prefix}-go")
+        penalty.input(None, None, None, js=js, api_visibility="private", queue=False)
     return k, tags, penalty
 
 
