@@ -114,12 +114,12 @@ def launch_options() -> dict[str, Any]:
     from ui.card_script import PAGE_JS
     from ui.privacy import SESSION_CAPACITY
     from ui.share import LongLinkGuard
-    from ui.style import CSS
+    from ui.style import CSS, theme
 
     return {
         "css": CSS,
         "js": PAGE_JS,  # card buttons the page answers itself (play, hide, copy link)
-        "theme": gr.themes.Soft(),
+        "theme": theme(),
         "max_file_size": MAX_UPLOAD,
         "state_session_capacity": SESSION_CAPACITY,
         "run_history": False,

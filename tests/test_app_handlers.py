@@ -213,9 +213,13 @@ def test_a_suggestion_replaces_the_unknown_pick() -> None:
     assert errors.replace_pick(None, None, "Muse") == ["Muse"]
 
 
-def test_search_labels_show_fuzzy_matches_to_the_dropdown_filter() -> None:
-    assert inputs.search_label("AC/DC", "acdc") == "AC/DC · acdc"
+def test_search_labels_name_a_spelling_of_the_artist_never_the_typed_text() -> None:
+    # Gradio's multi-select hides a label without the typed text: the name's own spellings show it
     assert inputs.search_label("Radiohead", "radio") == "Radiohead"
+    assert inputs.search_label("Björk", "bjork") == "Björk · Bjork"
+    assert inputs.search_label("Motörhead", "Motor") == "Motörhead · Motorhead"
+    assert inputs.search_label("AC/DC", "acdc") == "AC/DC · ACDC"
+    assert inputs.search_label("Radiola", "radioh") is None  # no spelling of Radiola shows it
 
 
 def test_search_labels_name_the_other_spelling_that_matched() -> None:
@@ -224,10 +228,35 @@ def test_search_labels_name_the_other_spelling_that_matched() -> None:
     assert inputs.search_label("浜崎あゆみ", "hamasa", "Hamasaki Ayumi") == (
         "浜崎あゆみ · Hamasaki Ayumi"
     )
-    # partly typed Hangul, or a spelling that does not show the typed text: the typed text,
-    # since Gradio's dropdown hides a label without it
-    assert inputs.search_label("동방신기", "동바", None) == "동방신기 · 동바"
-    assert inputs.search_label("동방신기", "dong bang", "Dongbangsingi") == "동방신기 · dong bang"
+    # partly typed Hangul, or a spelling that does not show the typed text: no label of its own
+    assert inputs.search_label("동방신기", "동바", None) is None
+    assert inputs.search_label("동방신기", "dong bang", "Dongbangsingi") is None
+
+
+class NearMissStub:
+    """Search answers with near misses (typos, a half-typed syllable) among other matches."""
+
+    def search_suggestions(self, query: str, limit: int = 20) -> list[tuple[str, str | None]]:
+        return {
+            "radioh": [("Radiohead", None), ("Radiola", None)],
+            "bjork": [("Björk", None), ("Brant Bjork", None), ("Borko", None)],
+            "동바": [("동방신기", None), ("東方神起", "Dong Bang Shin Ki")],
+        }[query]
+
+    def top_artists(self, limit: int) -> list[str]:
+        return []
+
+
+def test_the_typed_text_labels_only_a_near_miss_above_every_spelt_match() -> None:
+    def choices(picked: list[str], typed: str) -> list[tuple[str, str]]:
+        return inputs.search_choices(NearMissStub(), picked, typed)["choices"]
+
+    assert choices([], "radioh") == [("Radiohead", "Radiohead")]  # not "Radiola · radioh"
+    assert choices([], "bjork") == [("Björk · Bjork", "Björk"), ("Brant Bjork", "Brant Bjork")]
+    # the only way Gradio shows a match for a half-typed syllable: the typed text
+    assert choices([], "동바") == [("동방신기 · 동바", "동방신기"), ("東方神起 · 동바", "東方神起")]
+    # a picked artist keeps its plain name (its token shows its choice's label)
+    assert choices(["Björk"], "bjork") == [("Brant Bjork", "Brant Bjork"), ("Björk", "Björk")]
 
 
 class SearchStub:
@@ -378,7 +407,8 @@ def test_metrics_table_shows_spread_only_with_several_seeds() -> None:
     assert re.fullmatch(r"0\.15 ± 0\.01", table.loc["svd", "NDCG@10"])
     assert table.loc["pop", "NDCG@10"] == "0.08"
     long = compare.metrics_long(metrics, compare.QUALITY)
-    assert set(long["bar"]) == {"NDCG@10 · svd", "NDCG@10 · pop"}
+    assert set(zip(long["model"], long["metric"], strict=True)) == {("svd", "NDCG@10"),
+                                                                   ("pop", "NDCG@10")}  # fmt: skip
 
 
 def test_map_highlights_listener_and_recommended_artists() -> None:
@@ -419,7 +449,7 @@ def test_bundle_source_precedence(tmp_path, monkeypatch) -> None:
 
 
 def test_cluster_sizes_are_binned_and_k_text_matches_the_chart() -> None:
-    summary = pd.DataFrame({"cluster": range(4), "listeners in cluster": [5, 30, 30, 500]})
+    summary = pd.DataFrame({"cluster": range(4), clustering.LISTENERS: [5, 30, 30, 500]})
     bins = clustering.size_bins(summary).set_index("listeners per cluster")["clusters"]
     assert bins["1–10"] == 1 and bins["26–50"] == 2 and bins["over 400"] == 1
     text = clustering.choice_text({"chosen": 128, "silhouette_best": 48, "rule": "x"}, 1892)

@@ -1,6 +1,7 @@
 """Under CI a missing dependency fails the run instead of skipping (tests/conftest.py); outside CI
 it is still a skip. Each case runs pytest in a subprocess: the real ranx cross-check with ranx
-hidden, a real browser test with no Chromium, and a parametrized test with no parameters (as
+hidden, a real browser test with no Chromium, the accessibility test with no axe-core, and a
+parametrized test with no parameters (as
 tests/test_readme_results.py has while benchmarks/results/ holds no result file)."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from tests.conftest import in_ci
 ROOT = Path(__file__).resolve().parents[1]
 RANX_TEST = "tests/test_evaluation.py::test_our_metrics_match_ranx_on_the_same_rankings"
 BROWSER_TEST = "tests/browser/test_data_lookup.py"
+AXE_TEST = "tests/browser/test_accessibility.py::test_axe_finds_no_serious_violation"
 EMPTY_PARAMETERS = """
 from pathlib import Path
 
@@ -102,6 +104,13 @@ def test_missing_chromium_fails_under_ci_and_skips_locally(fast_bundle_dir, ci: 
         **({"CI": "true"} if ci else {}),
     }
     check(ci, *run_pytest([BROWSER_TEST], env), reason="no-such-chromium is absent")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ci", [True, False], ids=["CI", "local"])
+def test_missing_axe_core_fails_under_ci_and_skips_locally(ci: bool) -> None:
+    env = {"RECOMMENDERS_AXE": str(ROOT / "no-such-axe.min.js"), **({"CI": "true"} if ci else {})}
+    check(ci, *run_pytest([AXE_TEST], env), reason="no-such-axe.min.js")
 
 
 @pytest.mark.parametrize("ci", [True, False], ids=["CI", "local"])

@@ -105,9 +105,11 @@ def relative_match(scores: Iterable[float]) -> np.ndarray:
 
 
 def listeners_text(listeners: object) -> str:
+    """How many listeners, with their share from 1% on ("9 of 1,892 … (0%)" read as none)."""
     count = 0 if _is_missing(listeners) else int(listeners)  # type: ignore[arg-type]
     share = count / DATASET_USERS * 100
-    return f"{count:,} of {DATASET_USERS:,} listeners in 2011 ({share:.0f}%)"
+    text = f"{count:,} of {DATASET_USERS:,} listeners in 2011"
+    return f"{text} ({share:.0f}%)" if share >= 1 else text
 
 
 def feedback_buttons(artist_id: int, name: str, similar_open: bool = False) -> str:

@@ -10,18 +10,18 @@ import pandas as pd
 
 from recommenders.bundle import Bundle
 from recommenders.query import RecQuery
-from ui import cards, errors, export, inputs, taste
+from ui import cards, charts, errors, export, inputs, taste
 
 MODEL = "clustering"
 TAB = "clustering"
 TOP_ARTISTS = 8
 TOP_TAGS = 5
+LISTENERS = "listeners"  # the cluster table's column: how many listeners a cluster holds
 
 
 def cluster_summary(bundle: Bundle) -> pd.DataFrame:
     """The cluster table as shown: one row per cluster, names and tags as text."""
-    table = bundle.cluster_table(top_n=TOP_ARTISTS).drop(columns="top_artist_ids")
-    return table.rename(columns={"listeners": "listeners in cluster"})
+    return bundle.cluster_table(top_n=TOP_ARTISTS).drop(columns="top_artist_ids")
 
 
 def size_bins(summary: pd.DataFrame) -> pd.DataFrame:
@@ -29,7 +29,7 @@ def size_bins(summary: pd.DataFrame) -> pd.DataFrame:
     per cluster."""
     edges = [0, 10, 25, 50, 100, 200, 400, 10**6]
     names = ["1–10", "11–25", "26–50", "51–100", "101–200", "201–400", "over 400"]
-    binned = pd.cut(summary["listeners in cluster"], edges, labels=names)
+    binned = pd.cut(summary[LISTENERS], edges, labels=names)
     counts = binned.value_counts().reindex(names, fill_value=0)
     table = pd.DataFrame({"listeners per cluster": names, "clusters": counts.to_numpy()})
     return table[table["clusters"].cumsum() > 0]  # no empty bins before the first real one
@@ -44,9 +44,10 @@ def choice_text(choice: dict[str, Any], n_users: int) -> str:
     )
     if best is not None and best != chosen:
         return text + (
-            f"k = {chosen} was chosen by validation NDCG@10 (benchmarks/tune_clustering.py), "
-            f"not by the silhouette, which peaks at k = {best}: the silhouette only measures how "
-            "well separated the clusters are, not how good their recommendations are."
+            f"k = {chosen} was chosen because its recommendations best predicted what held-out "
+            f"listeners played (NDCG@10), not by the silhouette, which peaks at k = {best}: the "
+            "silhouette only measures how well separated the clusters are, not how good their "
+            "recommendations are."
         )
     return text + f"k = {chosen} ({choice.get('rule', 'fixed')}); the charts show the search."
 
@@ -78,19 +79,23 @@ def build(bundle: Bundle, state: gr.State | None = None, tabs: list[gr.Tab] = ()
                 y_lim=[0, None],
                 height=260,
             )
-        gr.BarPlot(
-            size_bins(summary),
-            x="listeners per cluster",
-            y="clusters",
-            title="Cluster sizes (number of clusters)",
-            height=260,
-        )
+        bins = size_bins(summary)
+        gr.Plot(
+            charts.bar_chart(
+                bins, "listeners per cluster", "clusters", title="Cluster sizes",
+                subtitle="how many clusters have this many listeners", value_title="clusters",
+                number_format="d",
+            ),
+            show_label=False, elem_classes="bar-chart",
+        )  # fmt: skip
     gr.Dataframe(
         summary,
         label="What each cluster listens to",
         interactive=False,
         wrap=True,
-        column_widths=["8%", "10%", "52%", "30%"],
+        # widths in px, not %: on a phone, 8% of the screen squeezed "cluster" to one letter per
+        # line; the table scrolls sideways there instead
+        column_widths=["90px", "100px", "560px", "320px"],
         max_height=420,
         elem_classes="readable-table",
     )
@@ -99,15 +104,15 @@ def build(bundle: Bundle, state: gr.State | None = None, tabs: list[gr.Tab] = ()
     source, picker, user = inputs.source_inputs(bundle, "clustering")
     events = inputs.example_chips(picker, inputs.EXAMPLE_PICKS[1:3], source)
     events += inputs.user_chips(source, picker, user, bundle)
-    status = gr.HTML(js_on_load=errors.FIX_JS, elem_classes="status-box")
-    go = gr.Button("Assign and recommend", variant="primary")
+    status = errors.live_html("status-box", js=errors.FIX_JS)
+    go = gr.Button("Assign and recommend", variant="primary", elem_id="clustering-go")
     with gr.Accordion("Options", open=False):
-        k, tags, penalty = inputs.controls(bundle)
+        k, tags, penalty = inputs.controls(bundle, "clustering")
     assigned = gr.Dataframe(
         label="Your nearest clusters", interactive=False, wrap=True, visible=False,
         elem_classes="readable-table",
     )  # fmt: skip
-    result_cards = gr.HTML(elem_classes="cards-box")
+    result_cards = errors.live_html("cards-box", elem_id="clustering-results")
     download = gr.DownloadButton("Download CSV", visible=False, size="sm")
 
     with_state = [state] if state is not None else []

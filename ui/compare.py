@@ -10,7 +10,7 @@ import pandas as pd
 
 from recommenders.bundle import Bundle
 from recommenders.query import RecQuery
-from ui import cards, errors, export, inputs, taste
+from ui import cards, charts, errors, export, inputs, taste
 
 RANKING_METRICS = {"precision": "P", "recall": "R", "ndcg": "NDCG", "map": "MAP"}
 OTHER_METRICS = {
@@ -74,16 +74,39 @@ def metrics_table(metrics: dict[str, Any]) -> pd.DataFrame:
 
 
 def metrics_long(metrics: dict[str, Any], keys: tuple[str, ...]) -> pd.DataFrame:
-    """(model, metric, bar, value) rows for a native bar plot; ``bar`` = "metric · model" so the
-    bars of one metric stand side by side (Gradio's BarPlot stacks bars sharing an x)."""
+    """(model, metric, value) rows, one per model and recorded metric among ``keys``."""
     labels = metric_labels(metrics_k(metrics))
     rows = [
-        (model, labels[key], f"{labels[key]} · {model}", float(result["mean"][key]))
+        (model, labels[key], float(result["mean"][key]))
         for model, result in metrics.items()
         for key in keys
         if key in result.get("mean", {})
     ]
-    return pd.DataFrame(rows, columns=["model", "metric", "bar", "value"])
+    return pd.DataFrame(rows, columns=["model", "metric", "value"])
+
+
+def metric_charts(metrics: dict[str, Any]) -> list[Any]:
+    """Accuracy (a group of bars per metric, one bar per model), catalog coverage and novelty:
+    every model in the same colour on all three."""
+    k, models = metrics_k(metrics), list(metrics)
+    quality = metrics_long(metrics, QUALITY)
+    one = {"category": "model", "value": "value", "categories": models, "colour_by": "model",
+           "groups": models}  # fmt: skip
+    return [
+        charts.bar_chart(
+            quality, "metric", "value", title=f"Accuracy at {k}",
+            subtitle="held-out listening; higher is better", value_title="score",
+            categories=list(dict.fromkeys(quality["metric"])), group="model", groups=models,
+        ),
+        charts.bar_chart(
+            metrics_long(metrics, ("coverage",)), **one, title="Catalog coverage",
+            subtitle="share of all artists recommended to someone", value_title="share",
+        ),
+        charts.bar_chart(
+            metrics_long(metrics, ("novelty",)), **one, title="Novelty",
+            subtitle="higher = less mainstream", value_title="bits", number_format=".2f",
+        ),
+    ]  # fmt: skip
 
 
 def compare(bundle: Bundle, query: RecQuery) -> dict[str, pd.DataFrame]:
@@ -110,12 +133,16 @@ def build(bundle: Bundle, state: gr.State | None = None, tabs: list[gr.Tab] = ()
     source, picker, user = inputs.source_inputs(bundle, "compare")
     events = inputs.example_chips(picker, inputs.EXAMPLE_PICKS, source)
     events += inputs.user_chips(source, picker, user, bundle)
-    status = gr.HTML(js_on_load=errors.FIX_JS, elem_classes="status-box")
-    go = gr.Button("Compare all models", variant="primary")
+    status = errors.live_html("status-box", js=errors.FIX_JS)
+    go = gr.Button("Compare all models", variant="primary", elem_id="compare-go")
     with gr.Accordion("Options", open=False):
-        k, tags, penalty = inputs.controls(bundle)
+        k, tags, penalty = inputs.controls(bundle, "compare")
     lists = gr.Dataframe(
-        label="Recommendations side by side", interactive=False, wrap=True, visible=False
+        label="Recommendations side by side",
+        interactive=False,
+        wrap=True,
+        visible=False,
+        elem_id="compare-results",
     )
     overlap = gr.Dataframe(
         label="Overlap between the lists (Jaccard: shared / all artists)",
@@ -128,35 +155,16 @@ def build(bundle: Bundle, state: gr.State | None = None, tabs: list[gr.Tab] = ()
     metrics = bundle.metrics
     if metrics:
         gr.Dataframe(metrics_table(metrics), label="Evaluation", interactive=False)
-        with gr.Row():
-            gr.BarPlot(
-                metrics_long(metrics, QUALITY),
-                x="bar",
-                y="value",
-                color="model",
-                x_label_angle=-40,
-                title=f"Accuracy at {metrics_k(metrics)} (higher is better)",
-                y_lim=[0, None],
-                height=300,
-            )
-            gr.BarPlot(
-                metrics_long(metrics, ("coverage",)),
-                x="model",
-                y="value",
-                title="Catalog coverage (share of artists)",
-                y_lim=[0, None],
-                height=300,
-            )
-            gr.BarPlot(
-                metrics_long(metrics, ("novelty",)),
-                x="model",
-                y="value",
-                title="Novelty in bits (higher = less mainstream)",
-                y_lim=[0, None],
-                height=300,
-            )
+        with gr.Row(elem_classes="stack-on-phone"):
+            for chart in metric_charts(metrics):
+                gr.Plot(chart, show_label=False, elem_classes="bar-chart")
     else:
-        gr.HTML(cards.notice("This bundle was built without evaluation (--skip-eval)."))
+        gr.HTML(
+            cards.notice(
+                "The models this server loaded come without their offline evaluation, so "
+                "there are no scores to show here."
+            )
+        )
 
     hidden = gr.update(visible=False)
 

@@ -144,9 +144,11 @@ def build(bundle: Bundle, tab: gr.Tab | None = None) -> tuple[gr.State, gr.Dropd
     )
     with gr.Row(elem_classes="picker-row"):
         picker = inputs.searchable_picker(bundle, "discover", api_name="picker_search")
-        go = gr.Button("Recommend", variant="primary", scale=0, min_width=130)
+        go = gr.Button(
+            "Recommend", variant="primary", scale=0, min_width=130, elem_id="discover-go"
+        )
     example_events = inputs.example_chips(picker, inputs.EXAMPLE_PICKS)
-    status = gr.HTML(js_on_load=errors.FIX_JS, elem_classes="status-box")
+    status = errors.live_html("status-box", js=errors.FIX_JS)
     model = gr.Radio(
         [(model_label(bundle, m), m) for m in bundle.model_names],
         value=bundle.default_model,
@@ -158,10 +160,10 @@ def build(bundle: Bundle, tab: gr.Tab | None = None) -> tuple[gr.State, gr.Dropd
     with gr.Accordion("Bring your listening history", open=False, elem_id="history-panel"):
         history_panel.build(bundle, picker, state, status, go)
     with gr.Accordion("Options: how many, tags, fewer mainstream", open=False):
-        k, tags, penalty = inputs.controls(bundle)
-    feedback = gr.HTML(js_on_load=ACTION_JS, elem_classes="feedback-box")
-    result_cards = gr.HTML(
-        js_on_load=ACTION_JS + share.LINK_JS + jump.FOCUS_JS, elem_classes="cards-box"
+        k, tags, penalty = inputs.controls(bundle, "discover")
+    feedback = errors.live_html("feedback-box", js=ACTION_JS)
+    result_cards = errors.live_html(
+        "cards-box", js=ACTION_JS + share.LINK_JS + jump.FOCUS_JS, elem_id="discover-results"
     )
     download = gr.DownloadButton("Download CSV", size="sm", elem_id="discover-csv")
     why_not_panel.build(bundle, [picker, model, k, tags, penalty, state])

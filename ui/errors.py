@@ -12,6 +12,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
+import gradio as gr
 import pandas as pd
 
 from recommenders.errors import RecommenderInputError, Suggestions
@@ -21,6 +22,46 @@ FIX_JS = (
     "element.addEventListener('click', (e) => { const b = e.target.closest('button[data-good]');"
     " if (b) trigger('click', {bad: b.dataset.bad, good: b.dataset.good}); });"
 )
+
+
+# Results and errors come into view where the visitor is looking (a phone shows a fifth of the
+# page): when a block's value changes, its first card or message is scrolled into view if it is
+# out of sight, unless the visitor is reading inside the block already (a 👍 on the seventh card
+# must not jump to the first). ``watch`` is gr.HTML's documented hook for value updates; an
+# update that changes nothing (the same cards again) does not fire it, and leaves the page still.
+# A button pressed inside the block (a card's 👍, an undo) is replaced by the update; the focus
+# goes to the button now in its place, so that keyboard users keep their place in the list.
+SHOW_JS = """
+let pressed = null;
+element.addEventListener('click', (e) => {
+  const button = e.target.closest('button');
+  if (button) pressed = [...element.querySelectorAll('button')].indexOf(button);
+}, true);
+watch('value', () => {
+  const buttons = element.querySelectorAll('button');
+  const lost = !document.activeElement || document.activeElement === document.body;
+  if (pressed !== null && lost && buttons.length) {
+    buttons[Math.min(pressed, buttons.length - 1)].focus();
+    pressed = null;
+    return;
+  }
+  pressed = null;
+  const target = element.querySelector('.artist-card, .status, .notice');
+  if (!target) return;
+  const seen = target.getBoundingClientRect(), block = element.getBoundingClientRect();
+  const height = window.innerHeight || document.documentElement.clientHeight;
+  if (seen.top >= 0 && seen.bottom <= height) return;
+  if (block.top < 0 && block.bottom > height / 2) return;
+  const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  target.scrollIntoView({block: 'nearest', behavior: still ? 'auto' : 'smooth'});
+});
+"""
+
+
+def live_html(*classes: str, js: str = "", **options: Any) -> gr.HTML:
+    """A gr.HTML block (a status, result cards, a summary) that comes into view when its value
+    changes (``SHOW_JS``, after the block's own ``js``); ``options``: more gr.HTML arguments."""
+    return gr.HTML(js_on_load=js + SHOW_JS, elem_classes=list(classes), **options)
 
 
 def error_html(message: str, suggestions: Suggestions = ()) -> str:

@@ -152,7 +152,7 @@ def build(bundle: Bundle, tab: gr.Tab) -> None:
             bundle,
             "explore",
             label="Artist",
-            multiselect=False,
+            one=True,
             info="Type any name (typos and accents are fine), e.g. Radiohead.",
         )
         model = gr.Dropdown(
@@ -162,17 +162,20 @@ def build(bundle: Bundle, tab: gr.Tab) -> None:
         go = gr.Button("Look up", variant="primary", scale=0, min_width=120)
     # in the page, like every tab's example chips (gr.Examples would add a server endpoint)
     inputs.example_chips(name, [["Radiohead"], ["Lady Gaga"], ["Daft Punk"]])
-    status = gr.HTML(elem_classes="status-box")
-    card = gr.HTML()
+    status = errors.live_html("status-box")
+    card = errors.live_html("cards-box")
     similar = gr.Dataframe(label="Similar artists", interactive=False, wrap=True, visible=False)
 
     @errors.guarded("", gr.update(visible=False))
     def on_lookup(name: object, model: object, k: object) -> tuple[Any, ...]:
-        """The raw values (preprocess=False), checked as Gradio would and stricter (ui.checks)."""
+        """The raw values (preprocess=False), checked as Gradio would and stricter (ui.checks):
+        a name, or the picker's list of one name."""
+        if isinstance(name, list) and len(name) <= 1:
+            name = name[0] if name else None
         if name is not None and not isinstance(name, str):
             got = checks.shown(name)
             raise RecommenderInputError(
-                f"The artist must be a name (text), e.g. 'Radiohead'; got {got}."
+                f"The artist must be one name (text), e.g. 'Radiohead'; got {got}."
             )
         if not name or not name.strip():
             raise RecommenderInputError("Type an artist name first, e.g. 'Radiohead'.")

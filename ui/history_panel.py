@@ -40,11 +40,10 @@ INTRO = (
     "most 100 MB. Your most played artists that this 2011 catalog knows fill the picker, "
     "weighted by plays. " + privacy.notice()
 )
+# What the visitor can do when this server has no Last.fm API key (how a host sets one: README)
 NO_KEY_NOTE = (
-    "*Using a Last.fm username* is off on this server: it needs a Last.fm API key. The host "
-    f"sets the `{API_KEY_ENV}` environment variable (on a Hugging Face Space: Settings → "
-    "Variables and secrets → New secret) and restarts the app; a key is free at "
-    "https://www.last.fm/api/account/create. Uploading a file works without it."
+    "Loading a profile by Last.fm username is not available on this server: upload a Last.fm "
+    "scrobble CSV or a Spotify export above instead."
 )
 
 
@@ -154,7 +153,7 @@ def build(
             load = gr.Button("Use my Last.fm profile", scale=0, min_width=180)
     else:
         gr.Markdown(NO_KEY_NOTE, elem_classes="history-no-key")
-    summary = gr.HTML(elem_classes="history-summary-box")
+    summary = errors.live_html("history-summary-box")
     pending = gr.JSON(value=None, visible=False)
     outputs = [status, summary, state, pending]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import statistics
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -61,52 +62,87 @@ def artist_picker(
     bundle: Bundle,
     elem_id: str,
     label: str = "Artists you like",
-    multiselect: bool = True,
+    one: bool = False,
     info: str = "Type a few letters (typos and accents are fine), pick, repeat.",
 ) -> gr.Dropdown:
-    """A light picker (multi-select, or one artist): the most listened artists as choices, any
-    other name can be typed (validated server-side by the Bundle), and typing fetches matching
-    names from the server."""
+    """A light picker: the most listened artists as choices, any other name can be typed
+    (validated server-side by the Bundle), and typing fetches matching names from the server.
+
+    Always a multi-select, even for ``one`` artist (wire_search then keeps the latest pick):
+    Gradio's single-select list draws the indices it filtered from the previous choices against
+    the new ones, which throws a TypeError whenever the server's list is shorter, and then
+    shows stale names."""
     return gr.Dropdown(
         choices=top_artist_names(bundle),
-        value=[] if multiselect else None,
-        multiselect=multiselect,
+        value=[],
+        multiselect=True,
         allow_custom_value=True,
         filterable=True,
         label=label,
         info=info,
         elem_id=elem_id,
-        elem_classes="artist-picker",
+        elem_classes=["artist-picker", *(["one-artist"] if one else [])],
     )
 
 
-def search_label(name: str, typed: str, known_as: str | None = None) -> str:
-    """The shown label of a match: Gradio's dropdown hides every choice whose label does not
-    contain the typed text, so a match by another spelling says which one ("tvxq" → "東方神起 ·
-    TVXQ!"), and any other match ("acdc" → AC/DC) says what was typed."""
+def plain_spelling(name: str) -> str:
+    """The name without accents ("Motörhead" → "Motorhead"): how a keyboard without them writes
+    it. (Display only: recommenders.text owns the keys search uses.)"""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def search_label(name: str, typed: str, known_as: str | None = None) -> str | None:
+    """The shown label of a match for ``typed``, or None to leave it out.
+
+    Gradio's multi-select hides every choice whose label does not contain the typed text (its
+    lower case), so a label names the spelling that shows it: the name itself; the other name
+    or reading that matched ("tvxq" → "東方神起 · TVXQ!"); the name without accents ("bjork" →
+    "Björk · Bjork") or punctuation ("acdc" → "AC/DC · ACDC"). Only a match that no spelling
+    shows (a typo, "radiohed" → Radiohead; a half-composed syllable, "동바" → 동방신기) carries
+    the typed text; search_choices offers those only above every match that spells it."""
     typed = typed.strip()
-    if typed.casefold() in name.casefold():
+    key = typed.lower()
+    if key in name.lower():
         return name
-    if known_as and typed.casefold() in known_as.casefold():
+    if known_as and key in known_as.lower():
         return f"{name} · {known_as}"
-    return f"{name} · {typed}"
+    plain = plain_spelling(name)
+    at = plain.lower().find(key) if key else -1
+    if at >= 0:  # the words of the name that show it: "Dirty Projectors + Björk · Bjork"
+        start = max(plain.rfind(" ", 0, at) + 1, 0)
+        end = plain.find(" ", at + len(key))
+        return f"{name} · {plain[start : end if end >= 0 else len(plain)]}"
+    compact = "".join(c for c in plain if c.isalnum())
+    if compact and key in compact.lower():
+        return f"{name} · {compact}"
+    return None
 
 
 def search_choices(
     bundle: Bundle, picked: list[str] | str | None, typed: str | None
 ) -> dict[str, Any]:
-    """Choices for the picker while typing: server-side matches first, then what is picked
-    (a list for a multi-select, one name or None for a single-select picker)."""
+    """Choices for the picker while typing: server-side matches first (a near miss that shows
+    only the typed text is left out below a match that spells it: "radioh" offers Radiohead,
+    not "Radiola · radioh"), then what is picked, always under its plain name (a token shows the
+    label of its choice)."""
     typed = typed.strip() if isinstance(typed, str) else ""
     picked = [picked] if isinstance(picked, str) else picked
     picked = [p for p in picked if isinstance(p, str)] if isinstance(picked, list) else []
     if not typed:
         names = list(dict.fromkeys([*picked, *top_artist_names(bundle)]))
         return gr.update(choices=[(n, n) for n in names])
-    found = bundle.search_suggestions(typed[:100], limit=12)
-    matches = [name for name, _ in found]
-    choices = [(search_label(name, typed, known_as), name) for name, known_as in found]
-    choices += [(p, p) for p in picked if p not in matches]
+    choices, spelt = [], False
+    for name, known_as in bundle.search_suggestions(typed[:100], limit=12):
+        if name in picked:
+            continue
+        label = search_label(name, typed, known_as)
+        spelt = spelt or label is not None
+        if label is None and not spelt:
+            label = f"{name} · {typed}"
+        if label is not None:
+            choices.append((label, name))
+    choices += [(p, p) for p in picked]
     return gr.update(choices=choices)
 
 
@@ -126,8 +162,7 @@ SEARCH_ON_INPUT_JS = """() => {
 
 
 def wire_search(bundle: Bundle, picker: gr.Dropdown, typed: gr.Textbox, name: str) -> None:
-    """Server-side search while typing in ``picker`` (cheap, off the queue), multi- or
-    single-select.
+    """Server-side search while typing in ``picker`` (cheap, off the queue).
 
     The typed text is read from the page when the event fires (a js step), not from the key-up
     event data: Gradio re-sends the first key's stale data for a burst of fast keys."""
@@ -148,16 +183,27 @@ def wire_search(bundle: Bundle, picker: gr.Dropdown, typed: gr.Textbox, name: st
     )
     # Text that arrives with no key event (pasted, dictated, some phone keyboards) searches too.
     picker.focus(None, None, None, js=SEARCH_ON_INPUT_JS % selector, api_visibility="private")
-    if not picker.multiselect:
-        # A single-select box shows the chosen label ("Radiohead · radiohed"): plain labels again.
-        picker.select(
-            lambda picked: search_choices(bundle, picked, ""),
-            picker,
-            picker,
-            api_visibility="private",
-            queue=False,
-            show_progress="hidden",
-        )
+    # After a pick, plain labels again (a token shows its choice's label: "Radiohead · Radiohed"
+    # would stay in the box); a one-artist picker keeps only its latest pick. The pick is read
+    # from the event: the picker's value the event sends is the one from before the pick.
+    one = "one-artist" in (picker.elem_classes or [])
+
+    def on_pick(picked: list[str] | None, evt: gr.SelectData) -> dict[str, Any]:
+        names = [p for p in picked if isinstance(p, str)] if isinstance(picked, list) else []
+        if evt.selected and isinstance(evt.value, str):
+            names = [evt.value] if one else list(dict.fromkeys([*names, evt.value]))
+        update = search_choices(bundle, names, "")
+        return {**update, "value": names} if one else update
+
+    on_pick.__annotations__["evt"] = gr.SelectData  # read by Gradio, not kept as text
+    picker.select(
+        on_pick,
+        picker,
+        picker,
+        api_visibility="private",
+        queue=False,
+        show_progress="hidden",
+    )
 
 
 def search_box() -> gr.Textbox:
@@ -190,8 +236,39 @@ def example_chips(
 K_CHOICES = [5, 10, 15, 20, 30, 50]
 
 
-def controls(bundle: Bundle) -> tuple[gr.Dropdown, gr.Dropdown, gr.Slider]:
-    """k, the tag/genre filter and the popularity penalty, the same on every tab."""
+# The popularity control's settings (Bundle.listener_range turns each into a listener ceiling).
+POPULARITY_SETTINGS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def popularity_choices(bundle: Bundle) -> list[tuple[str, float]]:
+    """The popularity settings as the visitor reads them: "at most 78 of 1,892 listeners"."""
+    choices = []
+    for setting in POPULARITY_SETTINGS:
+        limits = bundle.listener_range(setting)
+        label = (
+            "any number of listeners"
+            if limits is None
+            else f"at most {limits[1]:,} of {bundle.n_users:,} listeners"
+        )
+        choices.append((label, setting))
+    return choices
+
+
+# A change of the popularity control presses the tab's own button when the tab shows results
+# (in the page, as an example chip fills the picker: no endpoint of its own).
+PRESS_WHEN_SHOWN_JS = """() => {
+  const shown = document.getElementById(%r);
+  if (shown && shown.offsetParent !== null && shown.querySelector('.card-grid, table'))
+    document.getElementById(%r)?.click();
+}"""
+
+
+def controls(
+    bundle: Bundle, prefix: str | None = None
+) -> tuple[gr.Dropdown, gr.Dropdown, gr.Radio]:
+    """k, the tag/genre filter and the popularity control, the same on every tab. With a
+    ``prefix``, the tab's button and results carry the ids ``{prefix}-go`` and
+    ``{prefix}-results``, and a new popularity setting applies at once to results on screen."""
     with gr.Row():
         k = gr.Dropdown(K_CHOICES, value=DEFAULT_K, label="How many artists", min_width=120)
         tags = gr.Dropdown(
@@ -201,9 +278,17 @@ def controls(bundle: Bundle) -> tuple[gr.Dropdown, gr.Dropdown, gr.Slider]:
             label="Only these tags / genres",
             info="Optional, e.g. rock, indie, hip-hop.",
         )
-        penalty = gr.Slider(
-            0, 1, value=0, step=0.05, label="Fewer mainstream artists (popularity penalty)"
-        )
+    penalty = gr.Radio(
+        popularity_choices(bundle),
+        value=0.0,
+        label="Fewer mainstream artists",
+        info=f"How many of the {bundle.n_users:,} Last.fm listeners of 2011 may play a "
+        "recommended artist.",
+        elem_classes="popularity",
+    )
+    if prefix:
+        js = PRESS_WHEN_SHOWN_JS % (f"{prefix}-results", f"{prefix}-go")
+        penalty.input(None, None, None, js=js, api_visibility="private", queue=False)
     return k, tags, penalty
 
 

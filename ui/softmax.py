@@ -28,11 +28,11 @@ def build(bundle: Bundle, state: gr.State | None = None, tabs: list[gr.Tab] = ()
     )
     with gr.Row(elem_classes="picker-row"):
         picker = inputs.searchable_picker(bundle, "softmax")
-        go = gr.Button("Recommend", variant="primary", scale=0, min_width=130)
+        go = gr.Button("Recommend", variant="primary", scale=0, min_width=130, elem_id="softmax-go")
     example_events = inputs.example_chips(picker, inputs.EXAMPLE_PICKS)
-    status = gr.HTML(js_on_load=errors.FIX_JS, elem_classes="status-box")
+    status = errors.live_html("status-box", js=errors.FIX_JS)
     with gr.Accordion("Options", open=False):
-        k, tags, penalty = inputs.controls(bundle)
+        k, tags, penalty = inputs.controls(bundle, "softmax")
     bars = gr.BarPlot(
         x="artist",
         y="match %",
@@ -43,7 +43,7 @@ def build(bundle: Bundle, state: gr.State | None = None, tabs: list[gr.Tab] = ()
         sort="x",
         visible=False,
     )
-    result_cards = gr.HTML(elem_classes="cards-box")
+    result_cards = errors.live_html("cards-box", elem_id="softmax-results")
     download = gr.DownloadButton("Download CSV", visible=False, size="sm")
 
     with_state = [state] if state is not None else []

@@ -73,6 +73,17 @@ def example_map(bundle: Bundle, base: pd.DataFrame) -> pd.DataFrame:
     return highlighted_map(base, MAP_POINTS, yours, recommended)
 
 
+# The invisible Voronoi cells that let a click or tap pick the nearest point (Vega-Lite's
+# "nearest") carried an unlabelled graphics role, which screen readers announce and axe-core
+# refuses: a JSON patch of the compiled Vega spec (a vega-embed option) leaves them out of the
+# accessibility tree. The "test" step makes the patch fail loudly (a page error, which fails the
+# browser tests) if Vega-Lite ever puts another mark there.
+VORONOI_PATCH = [
+    {"op": "test", "path": "/marks/1/name", "value": "layer_0_voronoi"},
+    {"op": "add", "path": "/marks/1/aria", "value": False},
+]
+
+
 def map_plot(points: pd.DataFrame, colours: dict[str, str]) -> AltairPlotData:
     """The map of ``points`` (x, y, name, group) as a Vega-Lite scatter for ``gr.Plot``.
 
@@ -89,7 +100,7 @@ def map_plot(points: pd.DataFrame, colours: dict[str, str]) -> AltairPlotData:
     )
     spec = {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "usermeta": {"embedOptions": {"renderer": "svg", "actions": False}},
+        "usermeta": {"embedOptions": {"renderer": "svg", "actions": False, "patch": VORONOI_PATCH}},
         "title": {"text": "Artist map", "subtitle": SUBTITLE},  # ui.style colours the subtitle
         "background": "transparent",  # Vega-Lite's default is white, even in dark mode
         "height": 400,
@@ -167,11 +178,11 @@ def build(
     source, picker, user = inputs.source_inputs(bundle, "svd")
     events = inputs.example_chips(picker, inputs.EXAMPLE_PICKS[:2], source)
     events += inputs.user_chips(source, picker, user, bundle)
-    status = gr.HTML(js_on_load=errors.FIX_JS, elem_classes="status-box")
+    status = errors.live_html("status-box", js=errors.FIX_JS)
     with gr.Row(elem_classes="stack-on-phone"):
-        go = gr.Button("Recommend", variant="primary")
+        go = gr.Button("Recommend", variant="primary", elem_id="svd-go")
     with gr.Accordion("Options", open=False):
-        k, tags, penalty = inputs.controls(bundle)
+        k, tags, penalty = inputs.controls(bundle, "svd")
     artist_map = gr.Plot(show_label=False, elem_classes="artist-map")
     gr.Markdown(
         "Black: the listener's artists · purple: recommended · hover a dot for its name, or "
@@ -184,7 +195,7 @@ def build(
                 label="The listener's artists", interactive=False, visible=False, wrap=True
             )
         with gr.Column(scale=2):
-            result_cards = gr.HTML(elem_classes="cards-box")
+            result_cards = errors.live_html("cards-box", elem_id="svd-results")
     download = gr.DownloadButton("Download CSV", visible=False, size="sm")
     holder: dict[str, Any] = {}
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.app_server import EVIL_NAME, SEED_PICKS, evil_bundle, running_app
+from tests.browser import watch_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -61,7 +62,7 @@ def app_in_chromium(bundle_dir: Path, log: Path, env: dict[str, str] | None = No
 def open_page(app, viewport: dict[str, int], **device):
     """A page of its own context (``device``: e.g. is_mobile, has_touch), Discover loaded."""
     browser, url = app
-    page = browser.new_context(viewport=viewport, **device).new_page()
+    page = watch_errors(browser.new_context(viewport=viewport, **device).new_page())
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(url, wait_until="load")
     page.locator("#discover-picker input").wait_for()
@@ -77,7 +78,7 @@ def app(fast_bundle_dir: Path, tmp_path_factory: pytest.TempPathFactory):
 
 def new_page(app, viewport):
     browser, url = app
-    page = browser.new_page(viewport=viewport)
+    page = watch_errors(browser.new_page(viewport=viewport))
     page.set_default_timeout(TIMEOUT_MS)
     page.dialogs = []  # type: ignore[attr-defined]
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))

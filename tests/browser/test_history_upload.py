@@ -42,7 +42,7 @@ def upload(page, path: Path) -> None:
 
 def test_an_export_fills_the_picker_and_shows_cards(page) -> None:
     visible(page.get_by_text("Bring your listening history")).click()
-    assert visible(page.get_by_text("Using a Last.fm username")).is_visible()  # no key here
+    assert visible(page.get_by_text("by Last.fm username is not available")).is_visible()  # no key
     upload(page, EXPORT)
     summary = page.locator(".history-summary:visible")
     summary.wait_for()
