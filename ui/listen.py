@@ -40,14 +40,14 @@ def listen_html(row: Mapping[str, Any]) -> str:
     the id is known; else "Search on Spotify" and "Search on YouTube" for the name."""
     name = str(row.get("name", ""))
     youtube = _link(
-        YOUTUBE_SEARCH + quote_plus(name), "Search on YouTube ↗", f"Search YouTube for {name}"
+        YOUTUBE_SEARCH + quote_plus(name), "Search on YouTube ↗", f"Search on YouTube for {name}"
     )
     known = spotify_id(row)
     if known is None:
         spotify = _link(
             SPOTIFY_SEARCH + quote(name, safe=""),
             "Search on Spotify ↗",
-            f"Search Spotify for {name}",
+            f"Search on Spotify for {name}",
         )
         return f'<div class="links listen">{spotify}{youtube}</div>'
     play = (

@@ -333,10 +333,10 @@ def test_play_loads_spotifys_player_only_when_asked(app, bundle, viewport) -> No
     assert not page.locator("iframe").count()
     without = next(n for n in shown if n not in SPOTIFY_IDS)
     other = page.locator(".cards-box .artist-card", has_text=without)
-    search = other.get_by_role("link", name=re.compile("^Search Spotify for"))
+    search = other.get_by_role("link", name=re.compile("^Search on Spotify for"))
     assert search.inner_text() == "Search on Spotify ↗"
     assert search.get_attribute("href").startswith("https://open.spotify.com/search/")
-    youtube = other.get_by_role("link", name=re.compile("^Search YouTube for"))
+    youtube = other.get_by_role("link", name=re.compile("^Search on YouTube for"))
     assert youtube.get_attribute("href").startswith("https://www.youtube.com/results?")
     card = page.locator(".cards-box .artist-card", has_text=playable[0])
     button = card.get_by_role("button", name=f"Play {playable[0]} on Spotify")
