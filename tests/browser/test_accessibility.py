@@ -77,6 +77,7 @@ def show_results(page, tab: list[str]) -> None:
         visible(page.get_by_role("button", name="Radiohead", exact=True)).click()
         visible(page.get_by_role("button", name="Look up", exact=True)).click()
         page.locator(".artist-card:visible").first.wait_for()
+        page.wait_for_timeout(600)  # as below: the fade-in settles before colours are measured
         return
     visible(page.get_by_role("button", name=EXAMPLES[1], exact=True)).click()
     if tab == ["Compare"]:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import settle
 from tests.browser.test_e2e import (
     DESKTOP,
     EXAMPLES,
@@ -65,8 +66,11 @@ def desktop(app):
 
 
 def fresh(page) -> None:
-    """A new visit, at the top of Discover."""
-    page.reload(wait_until="load")
+    """A new visit, at the top of Discover (once the last one's requests have ended), at the bare
+    address: a reload would keep the share link (?a=...) the last visit wrote and restore its
+    taste."""
+    settle(page)
+    page.goto(page.url.split("?")[0].split("#")[0], wait_until="load")
     page.locator("#discover-picker input").wait_for()
 
 
