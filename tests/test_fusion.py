@@ -89,3 +89,18 @@ def test_genres_survive_save_and_load(tmp_path):
     loaded = FusionModel.load(tmp_path)
     assert (loaded.genres_ != model.genres_).nnz == 0
     assert np.allclose(loaded.score(LIKED_JAZZ), model.score(LIKED_JAZZ))
+
+
+def test_the_defaults_are_the_setting_tuning_chose():
+    """FusionConfig's weights are the ones benchmarks/tune_fusion.py chose on validation and
+    recorded; a hand edit of either shows here."""
+    import json
+    from pathlib import Path
+
+    recorded = Path(__file__).resolve().parents[1] / "benchmarks/results/tune_fusion.json"
+    chosen = json.loads(recorded.read_text())["chosen"]
+    weights = dict(part.split("=") for part in chosen.split(","))
+    defaults = FusionConfig()
+    assert {name: getattr(defaults, name) for name in weights} == {
+        name: float(value) for name, value in weights.items()
+    }

@@ -45,7 +45,7 @@ class FusionConfig(ModelConfig):
     svd_weight: float = 0.15  # 0 = softmax only, 1 = svd only
     popularity_weight: float = 0.2  # standardised log-listeners subtracted (× mainstream factor)
     adaptive: bool = True  # scale the popularity term down for mainstream profiles
-    relative_weight: float = 0.15  # × how much more popular than the profile's own artists
+    relative_weight: float = 0.1  # × how much more popular than the profile's own artists
     relative_margin: float = 0.5  # popularity z above the profile's mean that goes unpunished
     genre_weight: float = 1.0  # × positive popularity z of artists sharing no genre tag
     softmax_networks: int = 2  # averaged softmax networks (+0.002 validation NDCG for 2)
