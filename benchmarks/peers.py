@@ -71,7 +71,12 @@ class ImplicitALS:
         return self
 
     def score(self, profiles: sp.csr_matrix) -> np.ndarray:
-        users = self.model_.recalculate_user(np.arange(profiles.shape[0]), sp.csr_matrix(profiles))
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1, "blas"):  # as in fit: implicit's threads, a single-thread BLAS
+            users = self.model_.recalculate_user(
+                np.arange(profiles.shape[0]), sp.csr_matrix(profiles)
+            )
         return np.asarray(users @ self.model_.item_factors.T, dtype=np.float32)
 
 
