@@ -1,6 +1,6 @@
 """Each Hub fault against the local imitation of the Hub: what the user sees and how fast.
 
-    python benchmarks/hub_faults.py            # prints the README's Hub reliability table
+    python benchmarks/hub_faults.py     # → results/hub_faults.json, the README's Hub table
 
 The real huggingface_hub (and hf_xet) run against tests/hub_imitation.py on 127.0.0.1; nothing
 goes online. Each row starts from a fresh imitation holding bundle v1 and an empty cache, or a
@@ -22,6 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.results import load, machine, record  # noqa: E402
 from recommenders import hub  # noqa: E402
 from recommenders.errors import BundleError  # noqa: E402
 from tests.hub_imitation import (  # noqa: E402
@@ -161,12 +162,25 @@ SCENARIOS = [
 
 
 def main() -> int:
+    started = machine()
     rows = [run(*scenario) for scenario in SCENARIOS]
-    print("| fault | what the user sees | time |\n|---|---|---|")
-    for name, seen, seconds in rows:
-        text = seen.replace(str(Path(tempfile.gettempdir())), "…").replace("|", "\\|")
-        print(f"| {name} | {text[:220]}{'…' if len(text) > 220 else ''} | {seconds:.1f} s |")
+    found = [
+        {"fault": name, "seen": seen.replace(str(Path(tempfile.gettempdir())), "…"), "seconds": t}
+        for name, seen, t in rows
+    ]
+    record("hub_faults", {"rows": found}, started=started)
+    print(readme_table())
     return 0
+
+
+def readme_table() -> str:
+    """One row per fault, from the committed result (messages cut at 220 characters)."""
+    lines = ["| fault | what the user sees | time |", "|---|---|---|"]
+    for row in load("hub_faults")["rows"]:
+        text = row["seen"].replace("|", "\\|")
+        cut = f"{text[:220]}…" if len(text) > 220 else text
+        lines.append(f"| {row['fault']} | {cut} | {row['seconds']:.1f} s |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
