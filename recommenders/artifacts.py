@@ -23,6 +23,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ import pandas as pd
 from recommenders.catalog import read_catalog
 from recommenders.errors import BundleError
 from recommenders.interactions import Interactions
+from recommenders.lazy import LazyMapping
 from recommenders.models import MODEL_NAMES, model_class
 from recommenders.models.base import Recommender
 from recommenders.storage import sha256_file
@@ -49,7 +51,7 @@ class BundleContents:
 
     catalog: pd.DataFrame
     interactions: Interactions
-    models: dict[str, Recommender]
+    models: Mapping[str, Recommender]
     exploration: dict[str, pd.DataFrame] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)
 
@@ -195,5 +197,9 @@ def read_bundle(directory: Path, models: Iterable[str] | None = None) -> BundleC
         }
     except (OSError, ValueError, KeyError) as exc:
         raise BundleError(f"Cannot read the bundle in {directory}: {exc}") from exc
-    fitted = {name: model_class(name).load(directory / MODELS / name) for name in names}
+    # Each model is read from its verified files when first used (Bundle.warm_up reads them all
+    # once the app answers): a start-up reads only what the first page needs.
+    fitted = LazyMapping(
+        {name: partial(model_class(name).load, directory / MODELS / name) for name in names}
+    )
     return BundleContents(catalog, interactions, fitted, exploration, manifest)

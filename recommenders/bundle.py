@@ -7,7 +7,7 @@ stay inside. The file format lives in ``recommenders.artifacts``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -81,7 +81,7 @@ class Bundle:
         self.exploration = contents.exploration
         self.path = path
         self._interactions = interactions
-        self._models: dict[str, Recommender] = contents.models
+        self._models: Mapping[str, Recommender] = contents.models
         offered = catalog["offered"] if "offered" in catalog.columns else None
         aliases = catalog["aliases"] if "aliases" in catalog.columns else None  # older bundles
         self._names = ArtistNames(catalog["name"], catalog["listeners"], offered, aliases)
@@ -94,8 +94,11 @@ class Bundle:
         self._filters = ArtistFilters(catalog)
 
     def warm_up(self) -> None:
-        """Build now what is otherwise built on first use (name search, explanations): call it
-        once the app answers, so the first visitor does not wait for it."""
+        """Build now what is otherwise built on first use (the models, read from their verified
+        files; name search; explanations): call it once the app answers, so the first visitor
+        does not wait for it."""
+        for name in self.model_names:
+            self.model(name)
         self._names.warm_up()
         self._explainer.get()
         self._interests.get()
@@ -147,8 +150,10 @@ class Bundle:
 
     def top_artists(self, limit: int = 200) -> list[str]:
         """The most listened artists' names (junk names and duplicate spellings left out)."""
-        offered = self.catalog.drop(index=self.catalog.index[self._hidden])
-        return offered.nlargest(limit, "listeners")["name"].tolist()
+        listeners = self.catalog["listeners"].to_numpy(np.int64).copy()
+        listeners[self._hidden] = -1  # never offered: after every other artist, then cut
+        order = np.argsort(-listeners, kind="stable")[:limit]  # ties: catalog order
+        return self.catalog["name"].to_numpy()[order[listeners[order] >= 0]].tolist()
 
     def search_artists(self, query: str, limit: int = 20) -> list[str]:
         """Catalog names that best match what someone is typing, for pickers."""

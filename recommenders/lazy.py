@@ -8,7 +8,7 @@ search or recommendation, or by ``Bundle.warm_up`` right after the server is up.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -29,3 +29,23 @@ class Lazy(Generic[T]):
                     self._value = self._build()
                     self._build = None
         return self._value  # type: ignore[return-value]
+
+
+class LazyMapping(Mapping[str, T]):
+    """A mapping whose values are built on first lookup (each once, thread-safe): a bundle's
+    models are read from their verified files when first asked for, or by ``Bundle.warm_up``."""
+
+    def __init__(self, builders: Mapping[str, Callable[[], T]]) -> None:
+        self._values = {key: Lazy(build) for key, build in builders.items()}
+
+    def __getitem__(self, key: str) -> T:
+        return self._values[key].get()
+
+    def __contains__(self, key: object) -> bool:  # Mapping's own would build the value
+        return key in self._values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
