@@ -46,8 +46,8 @@ TARGET = 2.0  # browser visits: the app's server CPU at most this many times the
 PER_REQUEST = {
     "rest": "REST, one session per client (10 requests each)",
     "browser": "browser visits: page + heartbeat + 2 Recommends, a new session each",
-    "api": "the four API tools over REST, no session",
-    "mcp": "the four tools through /gradio_api/mcp/",
+    "api": "the API tools over REST, no session",
+    "mcp": "the API tools through /gradio_api/mcp/",
     "gradio_client": "gradio_client, one session per client",
 }
 
@@ -298,3 +298,27 @@ def _spread(values: list[float]) -> str:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def readme_memory(name: str = "load_soak") -> str:
+    """The memory row's figures (benchmarks/results/load_soak.json, a --soak-rounds run): the
+    app's resident memory after warm-up, after the new clients, and over the soak rounds."""
+    from benchmarks.results import load
+
+    data = load(name)
+    app = data["runs"][0]["servers"]["app"]
+    soak, warm = app["soak_rss_mb"], app["rss_warm"]
+    sent = sum(level["sent"] for level in app["levels"])
+    clients = data["settings"]["clients"][-1]
+    after_new = app["levels"][-1]["rss_mb"]
+    rounds = len(soak)
+    half = rounds // 2
+    first, second = soak[:half], soak[half:]
+    return (
+        f"{sent:,} requests from {clients} new clients, then {rounds} rounds × the same "
+        f"{clients} clients × 10 requests ({rounds * clients * 10:,} requests): resident memory "
+        f"{warm:.0f} MB after warm-up, {after_new:.0f} MB ({after_new / warm - 1:+.1%}) after "
+        f"the new clients; over the soak's first {half} rounds {first[0]:.0f} → {first[-1]:.0f} "
+        f"MB, over the last {len(second)} between {min(second):.0f} and {max(second):.0f} MB "
+        f"({second[-1] / second[0] - 1:+.1%} from the first of them to the last)."
+    )

@@ -8,8 +8,8 @@
   ``per_visit`` times through the queue (POST /gradio_api/queue/join with fn_index and
   trigger_id, then the SSE stream /gradio_api/queue/data) and leaves (the heartbeat closes).
 - ``api``: the documented tools over REST with no session (/gradio_api/call/<tool>), as a script
-  would call them; the four tools in turn.
-- ``mcp``: the four tools through the MCP endpoint (/gradio_api/mcp/, streamable HTTP,
+  would call them; the five tools in turn.
+- ``mcp``: the five tools through the MCP endpoint (/gradio_api/mcp/, streamable HTTP,
   JSON-RPC ``tools/call``), as an AI assistant calls them.
 """
 
@@ -27,13 +27,15 @@ ENDPOINTS = {
     "svd_recommend": lambda picks, k: ("Artists I pick", picks, None, k, [], 0.0),
     "compare": lambda picks, k: ("Artists I pick", picks, None, k, [], 0.0),
 }
-# The four tools (ui/mcp_tools.py), called in turn: name → (parameters, arguments from picks).
+# The five tools (ui/mcp_tools.py), called in turn: name → (parameters, arguments from picks).
 TOOLS = [
     ("recommend_artists", ("liked", "play_counts", "k", "tags", "model"),
      lambda picks: [picks, None, 10, None, ""]),
     ("similar_artists", ("artist", "k", "model"), lambda picks: [picks[0], 10, ""]),
     ("artist_info", ("artist",), lambda picks: [picks[0]]),
     ("search_artists", ("query", "limit"), lambda picks: [picks[0][:5].lower(), 10]),
+    ("why_not", ("artist", "liked", "play_counts", "k", "tags", "model"),
+     lambda picks: ["The Beatles", picks, None, 10, None, ""]),
 ]  # fmt: skip
 KINDS = ("gradio_client", "rest", "browser", "api", "mcp")
 

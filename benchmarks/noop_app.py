@@ -1,7 +1,7 @@
 """The floor for the load benchmark: a Gradio app whose endpoints do nothing.
 
 Same endpoint names, inputs, queue and server settings as app.py (Discover's /recommend with its
-session state, the four API tools off the queue, MCP on), so the load benchmark can show how
+session state, the five API tools off the queue, MCP on), so the load benchmark can show how
 much of a request's cost is Gradio's own and how much is ours, side by side in one run.
 
     python benchmarks/noop_app.py --artifacts IGNORED --port 7861
@@ -64,7 +64,28 @@ def search_artists(query: str, limit: int = 10) -> list[str]:
     return [query]
 
 
-TOOLS = [recommend_artists, similar_artists, artist_info, search_artists]
+def why_not(
+    artist: str,
+    liked: list[str],
+    play_counts: list[int] | None = None,
+    k: int = 10,
+    tags: list[str] | None = None,
+    model: str = "",
+) -> dict:
+    """Does nothing.
+
+    Args:
+        artist: artist.
+        liked: liked.
+        play_counts: counts.
+        k: how many.
+        tags: tags.
+        model: model.
+    """
+    return {"name": artist}
+
+
+TOOLS = [recommend_artists, similar_artists, artist_info, search_artists, why_not]
 
 
 def main() -> None:
@@ -93,7 +114,7 @@ def main() -> None:
             out,
             api_name="recommend",
         )
-        for tool in TOOLS:  # the four API/MCP tools of ui/mcp_tools.py, doing nothing
+        for tool in TOOLS:  # the five API/MCP tools of ui/mcp_tools.py, doing nothing
             gr.api(tool, queue=False)
     demo.queue(default_concurrency_limit=2, max_size=256)
     demo.launch(server_name=args.host, server_port=args.port, show_error=False, mcp_server=True)
