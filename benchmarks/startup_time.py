@@ -1,6 +1,6 @@
 """Start-up time of the app against a bare Gradio app, side by side on the same machine.
 
-    python benchmarks/startup_time.py --artifacts /tmp/perf-bundle --runs 5
+    python benchmarks/startup_time.py --artifacts BUNDLE --runs 5   # → results/startup_time.json
 
 Starts `python app.py --artifacts ...` and benchmarks/noop_app.py (the same Gradio, no bundle,
 no models: the floor) alternately, ``--runs`` times each, each on a free port (127.0.0.1), and
@@ -13,6 +13,7 @@ app / bare (target ≤ 1.3). The interpreter and its environment are the same as
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.results import machine, record  # noqa: E402
 from tests.app_server import running_app  # noqa: E402
 
 SERVERS = {"app": ROOT / "app.py", "bare Gradio app": ROOT / "benchmarks" / "noop_app.py"}
@@ -37,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--artifacts", type=Path, default=ROOT / "artifacts", help="bundle")
     parser.add_argument("--runs", type=int, default=3, help="starts of each server (≥ 3)")
     args = parser.parse_args(argv)
-
+    started = machine()
     times: dict[str, list[float]] = {name: [] for name in SERVERS}
     for run in range(args.runs):
         # Alternate which one goes first, so neither always starts on a warmer page cache.
@@ -56,6 +58,17 @@ def main(argv: list[str] | None = None) -> int:
     ratio = app / bare
     verdict = "meets" if ratio <= TARGET_RATIO else "misses"
     print(f"\napp / bare Gradio app: {ratio:.2f}× ({verdict} the ≤ {TARGET_RATIO}× target)")
+    manifest = json.loads((args.artifacts / "manifest.json").read_text())
+    record(
+        "startup_time",
+        {
+            "bundle": {"fast": manifest.get("config", {}).get("fast")},
+            "target_ratio": TARGET_RATIO,
+            "seconds": times,
+            "median": {"app": app, "bare": bare, "ratio": ratio},
+        },
+        started=started,
+    )
     return 0
 
 
