@@ -173,9 +173,12 @@ def main(argv: list[str] | None = None) -> int:
     from recommenders.matching import ArtistMatcher
 
     started = machine()
-    rev = args.baseline or subprocess.run(
-        ["git", "merge-base", "HEAD", "main"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
+    rev = (
+        args.baseline
+        or subprocess.run(
+            ["git", "merge-base", "HEAD", "main"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+    )
     start = time.perf_counter()
     catalog = build_catalog(load_dataset(ROOT / "data"))
     catalog_s = time.perf_counter() - start
@@ -192,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         before_tree = baseline_tree(rev, temp / "before")
         runs: dict[str, list[dict]] = {"before": [], "after": []}
         for run in range(args.runs):  # alternate, so a busy spell hits both sides alike
-            for side in (["before", "after"] if run % 2 == 0 else ["after", "before"]):
+            for side in ["before", "after"] if run % 2 == 0 else ["after", "before"]:
                 tree = before_tree if side == "before" else ROOT
                 runs[side].append(run_worker(tree, catalog_path, queries_path, args.rounds))
                 print(f"run {run + 1} {side}: build {runs[side][-1]['build_s']:.2f} s", flush=True)
