@@ -157,7 +157,8 @@ def test_a_hub_that_stops_sending_files_fails_over_to_the_cache(
 
 def test_the_readme_quotes_the_stall_message_with_its_real_bound():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    quoted = f'"no data arrived for {hub.download.STALL_SECONDS:.0f} s"'
+    # the Hub table is rendered from benchmarks/hub_faults.py's recorded run of this code
+    quoted = f"no data arrived for {hub.download.STALL_SECONDS:.0f} s"
     assert quoted in readme, quoted
 
 
