@@ -72,9 +72,6 @@ def build_demo(bundle: Bundle) -> gr.Blocks:
     # delete_cache: files a visitor uploaded or downloaded are removed within the hour (the
     # history panel already deletes an upload as soon as it is read).
     with gr.Blocks(title=TITLE, delete_cache=(900, 3600)) as demo:
-        # The queue's settings first: queue() rebuilds Gradio's server app for the events it
-        # knows, none yet here; called after the page it cost a full rebuild at every start.
-        demo.queue(default_concurrency_limit=RECOMMEND_CONCURRENCY, max_size=256)
         gr.HTML(f'<h1 class="app-title">🎧 {TITLE}</h1>')
         if note := fast_bundle_note(bundle):
             gr.Markdown(note, elem_id="fast-bundle-note")
@@ -104,6 +101,7 @@ def build_demo(bundle: Bundle) -> gr.Blocks:
         )
         mcp_tools.register(bundle)  # typed tools for API and MCP clients (no visible UI)
     mcp_tools.only_tools_in_mcp(demo)  # the UI's own endpoints stay callable, undocumented
+    demo.queue(default_concurrency_limit=RECOMMEND_CONCURRENCY, max_size=256)
     return demo
 
 
