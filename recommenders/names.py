@@ -110,13 +110,13 @@ class ArtistNames:
                 f"Artist {_short(repr(item))} is neither a name nor an id: give names as text, "
                 "ids as integers."
             )
+        index = self._index.get()
         if isinstance(item, (int, np.integer)):
-            if int(item) in self._index.get().ids:
+            if int(item) in index.ids:
                 return int(item)
             raise RecommenderInputError(
                 f"Unknown artist id {int(item)}: give an id of this catalog, or the artist's name."
             )
-        index = self._index.get()
         if item in index.exact:
             return index.exact[item]
         candidates = index.normalised.get(normalise(item), [])
@@ -125,7 +125,7 @@ class ArtistNames:
         found = self._matcher.get().match(item) if item.strip() else None
         if found is not None and found.score == 100:
             return found.artist_id
-        if item.strip().isdigit() and int(item) in self._index.get().ids:
+        if item.strip().isdigit() and int(item) in index.ids:
             return int(item)
         suggestions = self.search(item, limit=3)
         hint = (
